@@ -1,0 +1,88 @@
+// The storage interfaces. A Store aggregates narrow per-concern stores
+// (EnvironmentStore, AuditStore, ... ) over one database, SQLite or PostgreSQL.
+//
+// Failure rule (as Boost.MySQL's repository states it): every call returns a
+// core::Result; kUnavailable means the database could not be reached (the
+// caller may retry later), kConflict a constraint violation, kNotFound a
+// missing row; nothing throws.
+//
+// Thread-safety: every method may be called from any thread. Calls block on
+// database I/O, so callers on I/O threads hop to a database executor first.
+// Designed for several opsdeck processes sharing one PostgreSQL: no method
+// relies on state held only in this process.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/audit.h"
+#include "core/clock.h"
+#include "core/environment.h"
+#include "core/result.h"
+
+namespace opsdeck::store {
+
+// A page of a list: `next` is the opaque cursor of the following page.
+template <typename T>
+struct Page {
+  std::vector<T> items;
+  std::optional<std::string> next;
+};
+
+struct AuditQuery {
+  int limit = 50;                      // clamped to [1, 500]
+  std::optional<std::string> cursor;   // from a previous Page::next
+  std::optional<std::string> entity_type;
+  std::optional<std::string> entity_id;
+};
+
+class AuditStore {
+ public:
+  virtual ~AuditStore() = default;
+  // Newest first.
+  virtual core::Result<Page<core::AuditEvent>> List(const AuditQuery& query) = 0;
+};
+
+// What Sync changed, for logs and the caller.
+struct EnvironmentSyncReport {
+  std::vector<std::string> added;
+  std::vector<std::string> updated;  // order or protection changed
+  std::vector<std::string> retired;  // no longer in config (kept, with their history)
+};
+
+class EnvironmentStore {
+ public:
+  virtual ~EnvironmentStore() = default;
+  // The active environments in promotion order.
+  virtual core::Result<std::vector<core::Environment>> List() = 0;
+  // Makes the stored environments match `wanted` (the config's list, in order).
+  // Every change is one audited mutation by `actor`. Idempotent; safe when two
+  // instances run it at once.
+  virtual core::Result<EnvironmentSyncReport> Sync(const std::vector<core::Environment>& wanted,
+                                                   const core::Actor& actor,
+                                                   std::string_view request_id) = 0;
+};
+
+class Store {
+ public:
+  virtual ~Store() = default;
+  virtual std::string_view Backend() const = 0;  // "sqlite" | "postgres"
+  // A cheap round trip to the database, bounded in time (for /readyz).
+  virtual core::Result<void> Ping() = 0;
+  // Applies pending numbered migrations; returns how many were applied.
+  virtual core::Result<int> Migrate() = 0;
+  // The highest applied migration number (0 for an empty database).
+  virtual core::Result<int> SchemaVersion() = 0;
+
+  virtual EnvironmentStore& environments() = 0;
+  virtual AuditStore& audit() = 0;
+
+  // Waits for queued writes, then closes every connection. Idempotent.
+  virtual void Close() = 0;
+};
+
+}  // namespace opsdeck::store
