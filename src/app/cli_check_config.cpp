@@ -1,0 +1,26 @@
+// `opsdeck check-config FILE`: exit 0 when the file loads, else print every
+// error as FILE:LINE:COLUMN: key.path: message and exit 1.
+#include <cstdio>
+
+#include "app/commands.h"
+#include "app/exit_codes.h"
+#include "config/loader.h"
+
+namespace opsdeck::app {
+
+int RunCheckConfig(const std::string& path, bool quiet) {
+  const config::LoadResult loaded = config::LoadFile(path, config::ProcessEnv());
+  if (!loaded.ok()) {
+    for (const auto& e : loaded.errors) std::fprintf(stderr, "%s\n", e.ToString().c_str());
+    std::fprintf(stderr, "%s: %zu error(s)\n", path.c_str(), loaded.errors.size());
+    return kExitFailure;
+  }
+  if (!quiet) {
+    const auto& c = *loaded.config;
+    std::printf("%s: OK (%zu environments, storage %s)\n", path.c_str(), c.environments.size(),
+                c.storage.type == config::StorageType::kPostgres ? "postgres" : "sqlite");
+  }
+  return kExitOk;
+}
+
+}  // namespace opsdeck::app

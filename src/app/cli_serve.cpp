@@ -1,0 +1,159 @@
+// `opsdeck serve`: load config, open and migrate storage, sync environments,
+// build the route table, serve until SIGTERM/SIGINT (graceful) and reload on
+// SIGHUP. This is the composition root: the one place that wires concrete
+// types together.
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/thread_pool.hpp>
+
+#include <csignal>
+#include <cstdio>
+#include <thread>
+#include <vector>
+
+#include "app/build_info.h"
+#include "app/commands.h"
+#include "app/config_holder.h"
+#include "app/exit_codes.h"
+#include "app/reloader.h"
+#include "app/store_factory.h"
+#include "config/loader.h"
+#include "http/routes.h"
+#include "http/server.h"
+#include "net/log.h"
+#include "net/system_clock.h"
+
+namespace opsdeck::app {
+namespace {
+
+namespace asio = boost::asio;
+
+void ApplyLogging(const config::Config& c) {
+  net::ConfigureLogging(net::ParseLogLevel(c.log.level), net::ParseLogFormat(c.log.format));
+}
+
+std::string HostForUrl(const std::string& host) {
+  return host.find(':') != std::string::npos ? "[" + host + "]" : host;
+}
+
+}  // namespace
+
+int RunServe(const std::string& path) {
+  config::LoadResult loaded = config::LoadFile(path, config::ProcessEnv());
+  if (!loaded.ok()) {
+    for (const auto& e : loaded.errors) std::fprintf(stderr, "%s\n", e.ToString().c_str());
+    std::fprintf(stderr, "%s: %zu error(s); not starting\n", path.c_str(), loaded.errors.size());
+    return kExitFailure;
+  }
+  ConfigHolder holder(loaded.config);
+  const auto cfg = holder.Get();
+  ApplyLogging(*cfg);
+  if (cfg->server.tls) {
+    net::LogError("server.tls is not supported by this build yet; put a TLS proxy in front");
+    return kExitFailure;
+  }
+  net::LogInfo("starting", {{"version", kVersion}, {"commit", kCommit}, {"config", path}});
+
+  net::SystemClock clock;
+  auto opened = OpenAndMigrate(cfg->storage, clock);
+  if (!opened) {
+    net::LogError("storage unavailable", {{"error", opened.error().ToString()}});
+    return kExitStorage;
+  }
+  std::unique_ptr<store::Store> store = std::move(*opened);
+  const core::Actor config_actor = core::Actor::System("config");
+  if (auto synced = store->environments().Sync(cfg->environments, config_actor, ""); !synced) {
+    net::LogWarn("environments not stored yet", {{"error", synced.error().ToString()}});
+  }
+
+  // Blocking database calls run here, never on the I/O threads.
+  asio::thread_pool db_pool(static_cast<size_t>(std::max(2, cfg->storage.pool_size)));
+  asio::io_context ioc(cfg->server.threads);
+
+  http::Services services;
+  services.config = [&holder] { return holder.Get(); };
+  services.store = store.get();
+  services.clock = &clock;
+  services.build = {kVersion, kCommit, kCompiler};
+
+  std::unique_ptr<http::Server> server;
+  Reloader reloader(path, holder, *store, [&server](const config::Config& c) {
+    ApplyLogging(c);
+    if (server) server->SetBodyLimit(c.server.body_limit);
+  });
+  services.reload = [&reloader](const core::Actor& actor, const std::string& request_id) {
+    return reloader.Reload(actor, request_id);
+  };
+
+  http::Router router;
+  http::AddHealthRoutes(router, services);
+  http::AddApiRoutes(router, services);
+  http::AddUiRoutes(router, services);
+  std::vector<std::string> names;
+  for (const auto& r : router.routes()) names.push_back(r.name);
+  http::HttpMetrics metrics(std::move(names), services.build);
+  metrics.AddCollector([&reloader](std::string& out) { reloader.WriteMetrics(out); });
+  services.metrics = &metrics;
+
+  http::ServerOptions options;
+  options.host = cfg->server.host;
+  options.port = cfg->server.port;
+  options.body_limit = cfg->server.body_limit;
+  options.header_timeout = cfg->server.header_timeout;
+  options.body_timeout = cfg->server.body_timeout;
+  options.idle_timeout = cfg->server.idle_timeout;
+  options.write_timeout = cfg->server.body_timeout;
+  options.max_connections = cfg->server.max_connections;
+  auto created = http::Server::Create(ioc, db_pool.get_executor(), options, router, metrics,
+                                      http::NotFound);
+  if (!created) {
+    net::LogError("cannot start the HTTP server", {{"error", created.error().ToString()}});
+    db_pool.join();
+    store->Close();
+    return kExitListen;
+  }
+  server = std::move(*created);
+  server->Start();
+
+  const std::string url = "http://" + HostForUrl(cfg->server.host) + ":" +
+                          std::to_string(server->port());
+  net::LogInfo("listening", {{"url", url}, {"threads", cfg->server.threads},
+                             {"storage", std::string(store->Backend())}});
+  std::printf("opsdeck %s listening on %s\n", kVersion, url.c_str());
+  std::fflush(stdout);
+
+  bool clean = true;
+  asio::signal_set signals(ioc, SIGINT, SIGTERM, SIGHUP);
+  std::function<void()> wait_signal;
+  wait_signal = [&] {
+    signals.async_wait([&](const boost::system::error_code& ec, int sig) {
+      if (ec) return;
+      if (sig == SIGHUP) {
+        net::LogInfo("SIGHUP: reloading config", {{"file", path}});
+        asio::post(db_pool, [&reloader] { reloader.Reload(core::Actor::System("sighup"), ""); });
+        wait_signal();
+        return;
+      }
+      net::LogInfo("shutting down", {{"signal", sig == SIGTERM ? "SIGTERM" : "SIGINT"}});
+      server->Shutdown(holder.Get()->server.shutdown_timeout, [&](bool drained) {
+        clean = drained;
+        signals.cancel();
+        ioc.stop();
+      });
+    });
+  };
+  wait_signal();
+
+  std::vector<std::thread> threads;
+  for (int i = 1; i < cfg->server.threads; ++i) threads.emplace_back([&ioc] { ioc.run(); });
+  ioc.run();
+  for (auto& t : threads) t.join();
+  db_pool.join();
+  server.reset();
+  store->Close();
+  net::LogInfo("stopped", {{"drained", clean ? "all connections" : "timed out"}});
+  return kExitOk;
+}
+
+}  // namespace opsdeck::app

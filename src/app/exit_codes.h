@@ -1,0 +1,12 @@
+// Process exit codes, documented in docs/cli.md. Stable: scripts rely on them.
+#pragma once
+
+namespace opsdeck::app {
+
+inline constexpr int kExitOk = 0;
+inline constexpr int kExitFailure = 1;       // invalid config, failed check, command failed
+inline constexpr int kExitUsage = 2;         // bad command line
+inline constexpr int kExitStorage = 3;       // storage cannot be opened or migrated
+inline constexpr int kExitListen = 4;        // cannot listen on server.listen
+
+}  // namespace opsdeck::app

@@ -1,0 +1,12 @@
+#include "http/api/api_routes.h"
+#include "http/routes.h"
+
+namespace opsdeck::http {
+
+void AddApiRoutes(Router& router, const Services& services) {
+  AddEnvironmentRoutes(router, services);
+  AddAuditRoutes(router, services);
+  AddConfigRoutes(router, services);
+}
+
+}  // namespace opsdeck::http

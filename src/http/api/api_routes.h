@@ -1,0 +1,13 @@
+// One registration function per API resource (api/<resource>.cpp).
+#pragma once
+
+#include "http/router.h"
+#include "http/services.h"
+
+namespace opsdeck::http {
+
+void AddEnvironmentRoutes(Router& router, const Services& services);
+void AddAuditRoutes(Router& router, const Services& services);
+void AddConfigRoutes(Router& router, const Services& services);
+
+}  // namespace opsdeck::http

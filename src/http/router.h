@@ -1,0 +1,54 @@
+// The route table: every route is declared once with its method, path pattern,
+// a name (the metrics label) and where its handler runs. A request that
+// matches no declaration gets 404 (or 405 when only the method is wrong).
+// Built once at start-up, then read-only: safe to share between threads.
+#pragma once
+
+#include <functional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "http/types.h"
+
+namespace opsdeck::http {
+
+// Where a handler runs. kInline: on the I/O thread (must not block: no
+// database, no file or network I/O). kDatabase: on the database executor.
+enum class Exec { kInline, kDatabase };
+
+using Handler = std::function<Response(RequestContext&)>;
+
+struct Route {
+  beast_http::verb method;
+  std::string pattern;  // "/api/v1/runs/{id}", "/static/*"
+  std::string name;     // metrics label; defaults to the pattern
+  Exec exec = Exec::kInline;
+  Handler handler;
+  // The path carries a secret (a heartbeat token): logs show the pattern.
+  bool path_is_secret = false;
+};
+
+struct RouteMatch {
+  const Route* route = nullptr;  // null: no route
+  bool method_mismatch = false;  // a route has the path but not the method
+  std::string allow;             // methods allowed for the path, for 405
+};
+
+class Router {
+ public:
+  void Add(Route route);
+  // Fills ctx.params on a match.
+  RouteMatch Match(beast_http::verb method, std::string_view path, RequestContext& ctx) const;
+  const std::vector<Route>& routes() const { return routes_; }
+  // Index of a route in routes(), for metrics arrays.
+  size_t IndexOf(const Route* route) const { return static_cast<size_t>(route - routes_.data()); }
+
+ private:
+  std::vector<Route> routes_;
+};
+
+// Splits "a/b?c" into path and query.
+std::pair<std::string_view, std::string_view> SplitTarget(std::string_view target);
+
+}  // namespace opsdeck::http

@@ -1,0 +1,17 @@
+// Registration of every route, grouped by area. Each function adds its routes
+// to the one table; the app calls them all at start-up.
+#pragma once
+
+#include "http/router.h"
+#include "http/services.h"
+
+namespace opsdeck::http {
+
+void AddHealthRoutes(Router& router, const Services& services);  // /healthz /readyz /metrics
+void AddApiRoutes(Router& router, const Services& services);     // /api/v1/...
+void AddUiRoutes(Router& router, const Services& services);      // / and /static/*
+
+// 404 / 405: JSON under /api/ and /hooks/, an HTML page elsewhere.
+Response NotFound(RequestContext& ctx, const std::string& allow);
+
+}  // namespace opsdeck::http

@@ -1,0 +1,172 @@
+#include "http/server.h"
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/write.hpp>
+
+#include <chrono>
+
+#include "http/connection.h"
+#include "http/session.h"
+#include "net/log.h"
+
+namespace opsdeck::http {
+
+namespace asio = boost::asio;
+using tcp = asio::ip::tcp;
+
+struct DrainState {
+  std::function<void(bool)> done;
+  std::chrono::steady_clock::time_point deadline;
+  std::unique_ptr<asio::steady_timer> timer;
+};
+
+Server::Server(asio::io_context& ioc, asio::any_io_executor db_executor, ServerOptions options,
+               const Router& router, HttpMetrics& metrics, NotFoundHandler not_found)
+    : ioc_(ioc),
+      db_executor_(std::move(db_executor)),
+      options_(std::move(options)),
+      router_(router),
+      metrics_(metrics),
+      not_found_(std::move(not_found)),
+      acceptor_(asio::make_strand(ioc)),
+      body_limit_(options_.body_limit) {}
+
+Server::~Server() = default;
+
+core::Result<std::unique_ptr<Server>> Server::Create(asio::io_context& ioc,
+                                                     asio::any_io_executor db_executor,
+                                                     ServerOptions options, const Router& router,
+                                                     HttpMetrics& metrics,
+                                                     NotFoundHandler not_found) {
+  std::unique_ptr<Server> s(new Server(ioc, std::move(db_executor), std::move(options), router,
+                                       metrics, std::move(not_found)));
+  boost::system::error_code ec;
+  const auto address = asio::ip::make_address(s->options_.host, ec);
+  if (ec) {
+    return core::Error::InvalidArgument("server.listen: not an IP address: " + s->options_.host);
+  }
+  const tcp::endpoint endpoint(address, s->options_.port);
+  const std::string where = endpoint.address().to_string() + ":" + std::to_string(endpoint.port());
+  if (s->acceptor_.open(endpoint.protocol(), ec); ec) {
+    return core::Error::Unavailable("cannot open socket for " + where + ": " + ec.message());
+  }
+  s->acceptor_.set_option(asio::socket_base::reuse_address(true), ec);
+  if (s->acceptor_.bind(endpoint, ec); ec) {
+    return core::Error::Unavailable("cannot listen on " + where + ": " + ec.message());
+  }
+  if (s->acceptor_.listen(asio::socket_base::max_listen_connections, ec); ec) {
+    return core::Error::Unavailable("cannot listen on " + where + ": " + ec.message());
+  }
+  s->port_ = s->acceptor_.local_endpoint().port();
+  return s;
+}
+
+void Server::Start() { AcceptLoopStart(); }
+
+void Server::AcceptLoopStart() {
+  asio::co_spawn(
+      acceptor_.get_executor(),
+      [this]() -> asio::awaitable<void> {
+        while (!stopping_.load()) {
+          auto [ec, socket] = co_await acceptor_.async_accept(
+              asio::make_strand(ioc_), asio::as_tuple(asio::use_awaitable));
+          if (ec) {
+            if (ec == asio::error::operation_aborted || stopping_.load()) break;
+            // EMFILE and friends: back off instead of spinning.
+            net::LogWarn("accept failed", {{"error", ec.message()}});
+            asio::steady_timer t(acceptor_.get_executor(), std::chrono::milliseconds(50));
+            co_await t.async_wait(asio::as_tuple(asio::use_awaitable));
+            continue;
+          }
+          socket.set_option(tcp::no_delay(true), ec);
+          auto conn = std::make_shared<Connection>(std::move(socket), next_id_.fetch_add(1));
+          if (auto ep = conn->stream.socket().remote_endpoint(ec); !ec) {
+            conn->remote_address = ep.address().to_string();
+            conn->remote_is_loopback = ep.address().is_loopback();
+          }
+          if (metrics_.connections_active() >= options_.max_connections) {
+            metrics_.ConnectionRefused();
+            asio::co_spawn(conn->stream.get_executor(), RefuseConnection(conn), asio::detached);
+            continue;
+          }
+          metrics_.ConnectionOpened();
+          Register(conn);
+          SessionRunner runner{*this, conn};
+          asio::co_spawn(conn->stream.get_executor(), runner.Run(), asio::detached);
+        }
+      },
+      asio::detached);
+}
+
+void Server::Register(const std::shared_ptr<Connection>& c) {
+  std::lock_guard lock(mu_);
+  connections_[c->id] = c;
+}
+
+void Server::Unregister(uint64_t id) {
+  std::lock_guard lock(mu_);
+  connections_.erase(id);
+}
+
+void Server::Shutdown(core::Duration timeout, std::function<void(bool clean)> done) {
+  if (stopping_.exchange(true)) return;
+  asio::post(acceptor_.get_executor(), [this] {
+    boost::system::error_code ec;
+    acceptor_.close(ec);
+  });
+  // Idle connections close now; busy ones finish their request first.
+  std::vector<std::shared_ptr<Connection>> live;
+  {
+    std::lock_guard lock(mu_);
+    for (auto& [id, weak] : connections_) {
+      if (auto c = weak.lock()) live.push_back(std::move(c));
+    }
+  }
+  for (auto& c : live) {
+    asio::post(c->stream.get_executor(), [c] {
+      if (c->idle) c->stream.cancel();
+    });
+  }
+  auto st = std::make_shared<DrainState>();
+  st->done = std::move(done);
+  st->deadline = std::chrono::steady_clock::now() + timeout;
+  st->timer = std::make_unique<asio::steady_timer>(ioc_);
+  WaitDrained(std::move(st));
+}
+
+void Server::WaitDrained(std::shared_ptr<DrainState> st) {
+  size_t open = 0;
+  {
+    std::lock_guard lock(mu_);
+    open = connections_.size();
+  }
+  if (open == 0) {
+    st->done(true);
+    return;
+  }
+  if (std::chrono::steady_clock::now() >= st->deadline) {
+    net::LogWarn("shutdown timeout: closing connections still open", {{"connections", open}});
+    std::vector<std::shared_ptr<Connection>> live;
+    {
+      std::lock_guard lock(mu_);
+      for (auto& [id, weak] : connections_) {
+        if (auto c = weak.lock()) live.push_back(std::move(c));
+      }
+    }
+    for (auto& c : live) {
+      asio::post(c->stream.get_executor(), [c] { c->stream.close(); });
+    }
+    st->done(false);
+    return;
+  }
+  st->timer->expires_after(std::chrono::milliseconds(20));
+  st->timer->async_wait([this, st](const boost::system::error_code&) { WaitDrained(st); });
+}
+
+}  // namespace opsdeck::http

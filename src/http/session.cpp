@@ -1,0 +1,278 @@
+#include "http/session.h"
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/write.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/http/error.hpp>
+#include <boost/beast/http/parser.hpp>
+#include <boost/beast/http/read.hpp>
+#include <boost/beast/http/write.hpp>
+
+#include <chrono>
+#include <cstdio>
+#include <optional>
+#include <random>
+
+#include "http/connection.h"
+#include "http/responses.h"
+#include "net/log.h"
+
+namespace opsdeck::http {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+using namespace std::chrono_literals;
+
+namespace {
+
+constexpr auto kTuple = asio::as_tuple(asio::use_awaitable);
+// After an error response with `Connection: close`, unread request bytes are
+// drained for at most this long, so the client reads our answer instead of a
+// reset (nginx's lingering close).
+constexpr auto kLingerTime = 2s;
+constexpr size_t kLingerMaxBytes = 4 * 1024 * 1024;
+
+bool PlainId(std::string_view s) {
+  if (s.empty() || s.size() > 64) return false;
+  for (char c : s) {
+    const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                    c == '-' || c == '_' || c == '.';
+    if (!ok) return false;
+  }
+  return true;
+}
+
+Response Invoke(const Route& route, RequestContext& ctx) {
+  try {
+    return route.handler(ctx);
+  } catch (const std::exception& e) {
+    net::LogError("handler threw", {{"route", route.name}, {"error", e.what()},
+                                    {"request_id", ctx.request_id}});
+  } catch (...) {
+    net::LogError("handler threw", {{"route", route.name}, {"request_id", ctx.request_id}});
+  }
+  return ErrorResponse(ctx.request, beast_http::status::internal_server_error, "internal",
+                       "internal error");
+}
+
+Response SimpleError(unsigned version, beast_http::status status, std::string_view code,
+                     std::string_view message) {
+  Request dummy{beast_http::verb::get, "/", version};
+  dummy.keep_alive(false);
+  Response res = ErrorResponse(dummy, status, code, message);
+  res.keep_alive(false);
+  return res;
+}
+
+// Sends `res` (which closes the connection), then drains what the client is
+// still sending, bounded in time and bytes, and closes.
+asio::awaitable<void> AnswerAndClose(beast::tcp_stream& stream, Response res) {
+  res.keep_alive(false);
+  stream.expires_after(5s);
+  auto [ec, n] = co_await beast_http::async_write(stream, res, kTuple);
+  (void)n;
+  if (ec) co_return;
+  boost::system::error_code ignored;
+  stream.socket().shutdown(asio::ip::tcp::socket::shutdown_send, ignored);
+  std::array<char, 8192> sink;
+  size_t drained = 0;
+  stream.expires_after(kLingerTime);
+  while (drained < kLingerMaxBytes) {
+    auto [rec, got] = co_await stream.async_read_some(asio::buffer(sink), kTuple);
+    if (rec) break;
+    drained += got;
+  }
+  stream.close();
+}
+
+}  // namespace
+
+std::string MakeRequestId(std::string_view incoming) {
+  if (PlainId(incoming)) return std::string(incoming);
+  thread_local std::mt19937_64 rng{std::random_device{}()};
+  char buf[17];
+  std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(rng()));
+  return buf;
+}
+
+asio::awaitable<void> RefuseConnection(std::shared_ptr<Server::Connection> conn) {
+  co_await AnswerAndClose(conn->stream,
+                          SimpleError(11, beast_http::status::service_unavailable,
+                                      "unavailable", "too many connections"));
+}
+
+asio::awaitable<void> SessionRunner::Run() {
+  auto& stream = conn_->stream;
+  const ServerOptions& opt = server_.options_;
+  beast::flat_buffer buffer;
+  bool first = true;
+  for (;;) {
+    // 1. Wait for the first byte: idle deadline between requests; a new
+    //    connection that sends nothing gets the head deadline.
+    if (buffer.size() == 0) {
+      conn_->idle = true;
+      if (server_.stopping_.load()) break;
+      stream.expires_after(first ? opt.header_timeout : opt.idle_timeout);
+      auto [ec, n] = co_await stream.async_read_some(buffer.prepare(4096), kTuple);
+      conn_->idle = false;
+      if (ec) break;  // closed by the client, idle timeout, or shutdown
+      buffer.commit(n);
+    }
+    first = false;
+
+    // 2. The head must be complete within header_timeout of its first byte.
+    beast_http::request_parser<beast_http::string_body> parser;
+    parser.header_limit(opt.header_limit);
+    const uint64_t body_limit = server_.body_limit_.load();
+    parser.body_limit(body_limit);
+    stream.expires_after(opt.header_timeout);
+    auto [hec, hn] = co_await beast_http::async_read_header(stream, buffer, parser, kTuple);
+    (void)hn;
+    if (hec) {
+      if (hec == beast::error::timeout) {
+        server_.metrics_.RequestRejected(408);
+        net::LogInfo("request head timed out", {{"remote", conn_->remote_address}});
+        co_await AnswerAndClose(stream, SimpleError(11, beast_http::status::request_timeout,
+                                                    "timeout", "request head not received in time"));
+      } else if (hec == beast_http::error::header_limit) {
+        server_.metrics_.RequestRejected(431);
+        co_await AnswerAndClose(
+            stream, SimpleError(11, beast_http::status::request_header_fields_too_large,
+                                "invalid_argument", "request head too large"));
+      } else if (hec.category() == beast_http::error::end_of_stream.category() &&
+                 hec != beast_http::error::end_of_stream) {
+        server_.metrics_.RequestRejected(400);
+        co_await AnswerAndClose(stream, SimpleError(11, beast_http::status::bad_request,
+                                                    "invalid_argument",
+                                                    "malformed request: " + hec.message()));
+      }
+      break;
+    }
+
+    const unsigned version = parser.get().version();
+    // 3. Refuse a declared body over the limit before reading it.
+    if (auto cl = parser.content_length(); cl && *cl > body_limit) {
+      server_.metrics_.RequestRejected(413);
+      co_await AnswerAndClose(stream, SimpleError(version, beast_http::status::payload_too_large,
+                                                  "payload_too_large",
+                                                  "request body exceeds server.body_limit (" +
+                                                      std::to_string(body_limit) + " bytes)"));
+      break;
+    }
+    if (!parser.is_done()) {
+      const auto expect = parser.get()[beast_http::field::expect];
+      if (!expect.empty() && beast::iequals(expect, "100-continue")) {
+        static constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
+        stream.expires_after(opt.write_timeout);
+        auto [wec, wn] = co_await asio::async_write(stream, asio::buffer(kContinue), kTuple);
+        (void)wn;
+        if (wec) break;
+      }
+      stream.expires_after(opt.body_timeout);
+      auto [bec, bn] = co_await beast_http::async_read(stream, buffer, parser, kTuple);
+      (void)bn;
+      if (bec == beast_http::error::body_limit) {
+        server_.metrics_.RequestRejected(413);
+        co_await AnswerAndClose(stream, SimpleError(version, beast_http::status::payload_too_large,
+                                                    "payload_too_large",
+                                                    "request body exceeds server.body_limit"));
+        break;
+      }
+      if (bec == beast::error::timeout) {
+        server_.metrics_.RequestRejected(408);
+        co_await AnswerAndClose(stream, SimpleError(version, beast_http::status::request_timeout,
+                                                    "timeout", "request body not received in time"));
+        break;
+      }
+      if (bec) {
+        if (bec.category() == beast_http::error::end_of_stream.category() &&
+            bec != beast_http::error::end_of_stream && bec != beast_http::error::partial_message) {
+          server_.metrics_.RequestRejected(400);
+          co_await AnswerAndClose(stream, SimpleError(version, beast_http::status::bad_request,
+                                                      "invalid_argument",
+                                                      "malformed request body: " + bec.message()));
+        }
+        break;
+      }
+    }
+
+    // 4. Handle, then write the whole response.
+    Request req = parser.release();
+    Response res = co_await Dispatch(req);
+    const bool keep = res.keep_alive() && !server_.stopping_.load();
+    res.keep_alive(keep);
+    stream.expires_after(opt.write_timeout);
+    auto [wec, wn] = co_await beast_http::async_write(stream, res, kTuple);
+    (void)wn;
+    if (wec || !keep) break;
+  }
+  boost::system::error_code ignored;
+  stream.socket().shutdown(asio::ip::tcp::socket::shutdown_send, ignored);
+  stream.close();
+  server_.Unregister(conn_->id);
+  server_.metrics_.ConnectionClosed();
+}
+
+asio::awaitable<Response> SessionRunner::Dispatch(Request& req) {
+  const auto start = std::chrono::steady_clock::now();
+  RequestContext ctx{req, MakeRequestId(req["X-Request-Id"])};
+  ctx.remote_address = conn_->remote_address;
+  ctx.remote_is_loopback = conn_->remote_is_loopback;
+  const auto [path, query] = SplitTarget(req.target());
+  ctx.path = std::string(path);
+  ctx.query = std::string(query);
+
+  const RouteMatch match = server_.router_.Match(req.method(), path, ctx);
+  Response res;
+  size_t route_index = server_.metrics_.unmatched_index();
+  if (match.route == nullptr) {
+    res = server_.not_found_(ctx, match.allow);
+  } else {
+    route_index = server_.router_.IndexOf(match.route);
+    ctx.route = match.route->name;
+    if (match.route->exec == Exec::kInline) {
+      res = Invoke(*match.route, ctx);
+    } else {
+      // Blocking work runs on the database executor; this coroutine resumes
+      // on the connection's strand afterwards.
+      std::optional<Response> out;
+      const Route& route = *match.route;
+      co_await asio::co_spawn(
+          server_.db_executor_,
+          [&]() -> asio::awaitable<void> {
+            out.emplace(Invoke(route, ctx));
+            co_return;
+          },
+          asio::use_awaitable);
+      res = std::move(*out);
+    }
+  }
+  res.set(beast_http::field::server, "opsdeck");
+  res.set("X-Request-Id", ctx.request_id);
+  res.set("X-Content-Type-Options", "nosniff");
+  if (req.method() == beast_http::verb::head) {
+    const auto len = res.body().size();
+    res.body().clear();
+    res.content_length(len);
+  }
+  const auto micros = static_cast<uint64_t>(
+      std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - start)
+          .count());
+  const unsigned status = res.result_int();
+  server_.metrics_.RecordRequest(route_index, status, micros);
+  if (net::LogEnabled(net::LogLevel::kInfo)) {
+    const bool secret = match.route != nullptr && match.route->path_is_secret;
+    net::LogInfo("request", {{"id", ctx.request_id},
+                             {"method", std::string(req.method_string())},
+                             {"path", secret ? match.route->pattern : ctx.path},
+                             {"status", status},
+                             {"bytes", static_cast<unsigned long>(res.body().size())},
+                             {"duration_ms", static_cast<double>(micros) / 1000.0},
+                             {"remote", conn_->remote_address}});
+  }
+  co_return res;
+}
+
+}  // namespace opsdeck::http

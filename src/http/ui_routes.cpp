@@ -1,0 +1,83 @@
+// The web UI: pages rendered server-side (http/ui/), static assets embedded in
+// the binary with ETags, and the 404/405 fallback.
+#include <boost/beast/core/string.hpp>
+
+#include "http/responses.h"
+#include "http/routes.h"
+#include "http/ui/assets.h"
+#include "http/ui/pages.h"
+
+namespace opsdeck::http {
+namespace {
+
+// Pages carry ui::kPageHeaders: a CSP without inline script or style, nosniff,
+// frame and referrer policies.
+Response HtmlPage(const Request& req, beast_http::status status, std::string html) {
+  Response res = MakeResponse(req, status, std::move(html), ui::kHtmlContentType);
+  for (const auto& [name, value] : ui::kPageHeaders) res.set(name, value);
+  return res;
+}
+
+ui::ShellModel Shell(const Services& services) {
+  ui::ShellModel shell;
+  shell.product_version = services.build.version;
+  shell.storage_backend = std::string(services.store->Backend());
+  return shell;
+}
+
+bool ApiPath(std::string_view path) {
+  return path.starts_with("/api/") || path.starts_with("/hooks/") || path == "/api";
+}
+
+}  // namespace
+
+void AddUiRoutes(Router& router, const Services& services) {
+  router.Add({beast_http::verb::get, "/", "ui:overview", Exec::kInline,
+              [&services](RequestContext& ctx) {
+                auto cfg = services.config();
+                ui::OverviewModel model;
+                model.shell = Shell(services);
+                model.now_rfc3339 = core::FormatRfc3339(services.clock->Now());
+                model.environments = ui::EnvironmentCards(cfg->environments);
+                return HtmlPage(ctx.request, beast_http::status::ok, ui::RenderOverview(model));
+              }});
+
+  router.Add({beast_http::verb::get, "/static/*", "ui:static", Exec::kInline,
+              [](RequestContext& ctx) {
+                const ui::Asset* asset = ui::FindStatic(ctx.path);
+                if (asset == nullptr) {
+                  return ErrorResponse(ctx.request, beast_http::status::not_found, "not_found",
+                                       "no such asset");
+                }
+                const auto inm = ctx.request[beast_http::field::if_none_match];
+                if (!inm.empty() && inm == asset->etag) {
+                  Response res{beast_http::status::not_modified, ctx.request.version()};
+                  res.set(beast_http::field::etag, asset->etag);
+                  res.set(beast_http::field::cache_control, "public, max-age=300, must-revalidate");
+                  res.keep_alive(ctx.request.keep_alive());
+                  return res;
+                }
+                Response res = MakeResponse(ctx.request, beast_http::status::ok,
+                                            std::string(asset->body), asset->content_type);
+                res.set(beast_http::field::etag, asset->etag);
+                res.set(beast_http::field::cache_control, "public, max-age=300, must-revalidate");
+                return res;
+              }});
+}
+
+Response NotFound(RequestContext& ctx, const std::string& allow) {
+  if (!allow.empty()) {
+    Response res = ErrorResponse(ctx.request, beast_http::status::method_not_allowed,
+                                 "method_not_allowed",
+                                 "method not allowed; allowed: " + allow);
+    res.set(beast_http::field::allow, allow);
+    return res;
+  }
+  if (ApiPath(ctx.path)) {
+    return ErrorResponse(ctx.request, beast_http::status::not_found, "not_found",
+                         "no such endpoint");
+  }
+  return HtmlPage(ctx.request, beast_http::status::not_found, ui::RenderNotFound(ctx.path));
+}
+
+}  // namespace opsdeck::http
