@@ -106,7 +106,7 @@ int RunServe(const std::string& path) {
   options.write_timeout = cfg->server.body_timeout;
   options.max_connections = cfg->server.max_connections;
   auto created = http::Server::Create(ioc, db_pool.get_executor(), options, router, metrics,
-                                      http::NotFound);
+                                      http::NotFoundHandlerFor(services));
   if (!created) {
     net::LogError("cannot start the HTTP server", {{"error", created.error().ToString()}});
     db_pool.join();

@@ -10,9 +10,8 @@ core::Result<std::unique_ptr<store::Store>> OpenStore(const config::StorageConfi
                                                       const core::Clock& clock) {
   if (storage.type == config::StorageType::kPostgres) {
     store::PostgresOptions options;
-    options.dsn = storage.dsn.Reveal();
+    options.dsn = storage.dsn;
     options.pool_size = storage.pool_size;
-    options.connect_timeout = storage.busy_timeout;
     return store::OpenPostgres(options, clock);
   }
   store::SqliteOptions options;

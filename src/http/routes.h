@@ -2,6 +2,9 @@
 // to the one table; the app calls them all at start-up.
 #pragma once
 
+#include <functional>
+#include <string>
+
 #include "http/router.h"
 #include "http/services.h"
 
@@ -12,6 +15,9 @@ void AddApiRoutes(Router& router, const Services& services);     // /api/v1/...
 void AddUiRoutes(Router& router, const Services& services);      // / and /static/*
 
 // 404 / 405: JSON under /api/ and /hooks/, an HTML page elsewhere.
-Response NotFound(RequestContext& ctx, const std::string& allow);
+Response NotFound(RequestContext& ctx, const std::string& allow, const Services& services);
+// The same, bound to `services`, as the server's fallback handler.
+std::function<Response(RequestContext&, const std::string&)> NotFoundHandlerFor(
+    const Services& services);
 
 }  // namespace opsdeck::http

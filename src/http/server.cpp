@@ -97,8 +97,8 @@ void Server::AcceptLoopStart() {
           }
           metrics_.ConnectionOpened();
           Register(conn);
-          SessionRunner runner{*this, conn};
-          asio::co_spawn(conn->stream.get_executor(), runner.Run(), asio::detached);
+          asio::co_spawn(conn->stream.get_executor(), SessionRunner::Run(SessionRunner{*this, conn}),
+                         asio::detached);
         }
       },
       asio::detached);

@@ -44,6 +44,13 @@ bool PlainId(std::string_view s) {
   return true;
 }
 
+// A protocol error from Beast's parser (bad method, bad header, ...), as
+// opposed to a transport error or the client going away.
+bool IsHttpParseError(const boost::system::error_code& ec) {
+  return ec.category() ==
+         boost::beast::http::make_error_code(beast_http::error::end_of_stream).category();
+}
+
 Response Invoke(const Route& route, RequestContext& ctx) {
   try {
     return route.handler(ctx);
@@ -103,7 +110,11 @@ asio::awaitable<void> RefuseConnection(std::shared_ptr<Server::Connection> conn)
                                       "unavailable", "too many connections"));
 }
 
-asio::awaitable<void> SessionRunner::Run() {
+asio::awaitable<void> SessionRunner::Run(SessionRunner self) {
+  co_await self.Serve();
+}
+
+asio::awaitable<void> SessionRunner::Serve() {
   auto& stream = conn_->stream;
   const ServerOptions& opt = server_.options_;
   beast::flat_buffer buffer;
@@ -132,17 +143,24 @@ asio::awaitable<void> SessionRunner::Run() {
     (void)hn;
     if (hec) {
       if (hec == beast::error::timeout) {
+        // tcp_stream has closed the socket: count it and go (nginx does the same).
         server_.metrics_.RequestRejected(408);
-        net::LogInfo("request head timed out", {{"remote", conn_->remote_address}});
-        co_await AnswerAndClose(stream, SimpleError(11, beast_http::status::request_timeout,
-                                                    "timeout", "request head not received in time"));
+        net::LogInfo("request head timed out; connection closed",
+                     {{"remote", conn_->remote_address}});
+      } else if (hec == beast_http::error::body_limit) {
+        // Beast checks a declared Content-Length against the limit in the head.
+        server_.metrics_.RequestRejected(413);
+        co_await AnswerAndClose(stream, SimpleError(parser.get().version(),
+                                                    beast_http::status::payload_too_large,
+                                                    "payload_too_large",
+                                                    "request body exceeds server.body_limit (" +
+                                                        std::to_string(body_limit) + " bytes)"));
       } else if (hec == beast_http::error::header_limit) {
         server_.metrics_.RequestRejected(431);
         co_await AnswerAndClose(
             stream, SimpleError(11, beast_http::status::request_header_fields_too_large,
                                 "invalid_argument", "request head too large"));
-      } else if (hec.category() == beast_http::error::end_of_stream.category() &&
-                 hec != beast_http::error::end_of_stream) {
+      } else if (IsHttpParseError(hec) && hec != beast_http::error::end_of_stream) {
         server_.metrics_.RequestRejected(400);
         co_await AnswerAndClose(stream, SimpleError(11, beast_http::status::bad_request,
                                                     "invalid_argument",
@@ -181,13 +199,13 @@ asio::awaitable<void> SessionRunner::Run() {
         break;
       }
       if (bec == beast::error::timeout) {
-        server_.metrics_.RequestRejected(408);
-        co_await AnswerAndClose(stream, SimpleError(version, beast_http::status::request_timeout,
-                                                    "timeout", "request body not received in time"));
+        server_.metrics_.RequestRejected(408);  // the socket is already closed
+        net::LogInfo("request body timed out; connection closed",
+                     {{"remote", conn_->remote_address}});
         break;
       }
       if (bec) {
-        if (bec.category() == beast_http::error::end_of_stream.category() &&
+        if (IsHttpParseError(bec) &&
             bec != beast_http::error::end_of_stream && bec != beast_http::error::partial_message) {
           server_.metrics_.RequestRejected(400);
           co_await AnswerAndClose(stream, SimpleError(version, beast_http::status::bad_request,
@@ -206,7 +224,11 @@ asio::awaitable<void> SessionRunner::Run() {
     stream.expires_after(opt.write_timeout);
     auto [wec, wn] = co_await beast_http::async_write(stream, res, kTuple);
     (void)wn;
-    if (wec || !keep) break;
+    if (wec) {
+      net::LogDebug("response write failed", {{"error", wec.message()}, {"id", std::string(res["X-Request-Id"])}});
+      break;
+    }
+    if (!keep) break;
   }
   boost::system::error_code ignored;
   stream.socket().shutdown(asio::ip::tcp::socket::shutdown_send, ignored);

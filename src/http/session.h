@@ -15,9 +15,12 @@ class SessionRunner {
   SessionRunner(Server& server, std::shared_ptr<Server::Connection> conn)
       : server_(server), conn_(std::move(conn)) {}
   // Serves requests until the client leaves, a limit is hit, or shutdown.
-  boost::asio::awaitable<void> Run();
+  // Static and by value: the coroutine frame owns the runner (and through it
+  // the connection) for as long as the session lives.
+  static boost::asio::awaitable<void> Run(SessionRunner self);
 
  private:
+  boost::asio::awaitable<void> Serve();
   boost::asio::awaitable<Response> Dispatch(Request& req);
   Server& server_;
   std::shared_ptr<Server::Connection> conn_;

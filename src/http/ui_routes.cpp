@@ -44,28 +44,34 @@ void AddUiRoutes(Router& router, const Services& services) {
 
   router.Add({beast_http::verb::get, "/static/*", "ui:static", Exec::kInline,
               [](RequestContext& ctx) {
-                const ui::Asset* asset = ui::FindStatic(ctx.path);
-                if (asset == nullptr) {
+                const ui::StaticReply r =
+                    ui::ServeStatic(ctx.path, ctx.request[beast_http::field::if_none_match]);
+                if (r.status == 404 || r.asset == nullptr) {
                   return ErrorResponse(ctx.request, beast_http::status::not_found, "not_found",
                                        "no such asset");
                 }
-                const auto inm = ctx.request[beast_http::field::if_none_match];
-                if (!inm.empty() && inm == asset->etag) {
-                  Response res{beast_http::status::not_modified, ctx.request.version()};
-                  res.set(beast_http::field::etag, asset->etag);
-                  res.set(beast_http::field::cache_control, "public, max-age=300, must-revalidate");
+                Response res;
+                if (r.status == 304) {
+                  res = Response{beast_http::status::not_modified, ctx.request.version()};
                   res.keep_alive(ctx.request.keep_alive());
-                  return res;
+                } else {
+                  res = MakeResponse(ctx.request, beast_http::status::ok,
+                                     std::string(r.asset->body), r.asset->content_type);
                 }
-                Response res = MakeResponse(ctx.request, beast_http::status::ok,
-                                            std::string(asset->body), asset->content_type);
-                res.set(beast_http::field::etag, asset->etag);
-                res.set(beast_http::field::cache_control, "public, max-age=300, must-revalidate");
+                res.set(beast_http::field::etag, r.asset->etag);
+                res.set(beast_http::field::cache_control, r.cache_control);
                 return res;
               }});
 }
 
-Response NotFound(RequestContext& ctx, const std::string& allow) {
+std::function<Response(RequestContext&, const std::string&)> NotFoundHandlerFor(
+    const Services& services) {
+  return [&services](RequestContext& ctx, const std::string& allow) {
+    return NotFound(ctx, allow, services);
+  };
+}
+
+Response NotFound(RequestContext& ctx, const std::string& allow, const Services& services) {
   if (!allow.empty()) {
     Response res = ErrorResponse(ctx.request, beast_http::status::method_not_allowed,
                                  "method_not_allowed",
@@ -77,7 +83,7 @@ Response NotFound(RequestContext& ctx, const std::string& allow) {
     return ErrorResponse(ctx.request, beast_http::status::not_found, "not_found",
                          "no such endpoint");
   }
-  return HtmlPage(ctx.request, beast_http::status::not_found, ui::RenderNotFound(ctx.path));
+  return HtmlPage(ctx.request, beast_http::status::not_found, ui::RenderNotFound(ctx.path, Shell(services)));
 }
 
 }  // namespace opsdeck::http

@@ -1,0 +1,65 @@
+// Server-rendered HTML pages of the web UI. Each Render* takes a plain model
+// struct the HTTP layer fills from config and store, and returns a complete
+// HTML document; all outside text is HTML-escaped by the templates. Pages need
+// no inline script or style, so they run under kContentSecurityPolicy.
+// Thread-safety: the functions are pure (they read only embedded, immutable
+// templates) and may run concurrently on any thread.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "core/environment.h"
+
+namespace opsdeck::http::ui {
+
+// Headers to send with every HTML response. The layout repeats the policy in a
+// <meta> (minus frame-ancestors, which a <meta> may not carry) as a backstop.
+inline constexpr std::string_view kHtmlContentType = "text/html; charset=utf-8";
+inline constexpr std::string_view kContentSecurityPolicy =
+    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; "
+    "font-src 'self'; connect-src 'self'; manifest-src 'self'; base-uri 'none'; "
+    "form-action 'self'; frame-ancestors 'none'";
+inline constexpr std::pair<std::string_view, std::string_view> kPageHeaders[] = {
+    {"Content-Type", kHtmlContentType},
+    {"Content-Security-Policy", kContentSecurityPolicy},
+    {"X-Content-Type-Options", "nosniff"},
+    {"Referrer-Policy", "same-origin"},
+    {"X-Frame-Options", "DENY"},
+    {"Cache-Control", "no-cache"},
+};
+
+// What every page's frame (header, navigation, footer) shows.
+struct ShellModel {
+  std::string product_version;  // "0.1.0"
+  std::string storage_backend;  // "sqlite" | "postgres"
+  // The server-sent events endpoint app.js subscribes to for live updates
+  // ("/api/v1/stream"); empty (the default) turns live updates off.
+  std::string stream_url;
+};
+
+struct EnvironmentCard {
+  std::string name;
+  bool is_protected = false;
+  int position = 0;  // index in the promotion path, 0 first
+};
+
+struct OverviewModel {
+  ShellModel shell;
+  std::string now_rfc3339;  // core::FormatRfc3339(clock.Now()): "as of" time
+  // Shown in ascending `position`; equal positions keep the given order.
+  std::vector<EnvironmentCard> environments;
+};
+
+// The environments as the overview shows them (config or store order kept).
+std::vector<EnvironmentCard> EnvironmentCards(const std::vector<core::Environment>& environments);
+
+// GET /: the environments in promotion order, one column each.
+std::string RenderOverview(const OverviewModel& model);
+
+// Any unknown page: a styled 404 naming the path (escaped, shortened).
+std::string RenderNotFound(std::string_view path, const ShellModel& shell = {});
+
+}  // namespace opsdeck::http::ui

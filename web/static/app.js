@@ -1,0 +1,67 @@
+// opsdeck UI enhancements. Progressive only: every page is complete without
+// this file. Loaded with `defer` from /static/ (the CSP allows no inline script).
+//  1. <time datetime="…Z"> shows the viewer's local time; the UTC time moves to
+//     the tooltip. data-format="relative" shows "5 min ago" instead.
+//  2. Live updates: when <body data-stream="URL"> is set, one EventSource feeds
+//     every server-sent event to listeners of the `opsdeck:event` DOM event.
+//     Without the attribute, or when the stream answers an error (404 before the
+//     endpoint exists), nothing happens.
+(() => {
+  'use strict';
+
+  const absolute = new Intl.DateTimeFormat(undefined, {
+    year: 'numeric', month: 'short', day: 'numeric',
+    hour: '2-digit', minute: '2-digit', second: '2-digit', timeZoneName: 'short',
+  });
+  const relative = new Intl.RelativeTimeFormat(undefined, { numeric: 'auto' });
+  const steps = [[60, 'second'], [60, 'minute'], [24, 'hour'], [7, 'day'], [4.35, 'week'], [12, 'month'], [Infinity, 'year']];
+
+  function ago(date) {
+    let delta = (date.getTime() - Date.now()) / 1000;
+    for (const [size, unit] of steps) {
+      if (Math.abs(delta) < size) return relative.format(Math.round(delta), unit);
+      delta /= size;
+    }
+    return '';
+  }
+
+  function utcText(date) {
+    return date.toISOString().replace('T', ' ').replace(/\.\d+Z$/, ' UTC');
+  }
+
+  function localizeTimes(root) {
+    for (const el of (root || document).querySelectorAll('time[datetime]')) {
+      const date = new Date(el.getAttribute('datetime'));
+      if (Number.isNaN(date.getTime())) continue;
+      el.textContent = el.dataset.format === 'relative' ? ago(date) : absolute.format(date);
+      el.title = utcText(date);
+    }
+  }
+
+  function connectStream() {
+    const url = document.body.dataset.stream;
+    if (!url || !('EventSource' in window)) return;
+    const indicator = document.querySelector('[data-live]');
+    const source = new EventSource(url);
+    source.onopen = () => { if (indicator) indicator.hidden = false; };
+    source.onmessage = (event) => {
+      document.dispatchEvent(new CustomEvent('opsdeck:event', { detail: event }));
+    };
+    source.onerror = () => {
+      if (indicator) indicator.hidden = true;
+      // CLOSED means the server refused the stream (404, wrong type): give up
+      // quietly. Otherwise EventSource reconnects by itself.
+      if (source.readyState === EventSource.CLOSED) source.close();
+    };
+  }
+
+  // For page scripts of later pages: re-run after inserting fresh markup.
+  window.opsdeck = Object.freeze({ localizeTimes });
+
+  localizeTimes(document);
+  connectStream();
+  // Relative times drift; refresh them once a minute.
+  if (document.querySelector('time[data-format="relative"]')) {
+    setInterval(() => localizeTimes(document), 60000);
+  }
+})();
