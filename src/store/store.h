@@ -38,12 +38,17 @@ struct AuditQuery {
   std::optional<std::string> cursor;   // from a previous Page::next
   std::optional<std::string> entity_type;
   std::optional<std::string> entity_id;
+  // Added by the store layer: more filters, all optional and ANDed.
+  std::optional<core::TimePoint> from;  // at >= from
+  std::optional<core::TimePoint> to;    // at < to
+  std::optional<std::string> action;
 };
 
 class AuditStore {
  public:
   virtual ~AuditStore() = default;
-  // Newest first.
+  // Newest first (by insertion order). A cursor is only valid with the same
+  // filters; a malformed cursor is kInvalidArgument.
   virtual core::Result<Page<core::AuditEvent>> List(const AuditQuery& query) = 0;
 };
 
@@ -67,6 +72,15 @@ class EnvironmentStore {
                                                    std::string_view request_id) = 0;
 };
 
+// Write-path counters since the store was opened, for /metrics and tests.
+// `commits` < `write_jobs` shows group commit at work (SQLite).
+struct StoreStats {
+  int64_t write_jobs = 0;      // Write() calls that reached the database
+  int64_t write_failures = 0;  // of those, how many returned an error
+  int64_t commits = 0;         // transactions committed (one per batch on SQLite)
+  int64_t max_batch = 0;       // most jobs in one commit
+};
+
 class Store {
  public:
   virtual ~Store() = default;
@@ -83,6 +97,9 @@ class Store {
 
   // Waits for queued writes, then closes every connection. Idempotent.
   virtual void Close() = 0;
+
+  // Added by the store layer (non-pure so existing fakes keep compiling).
+  virtual StoreStats Stats() const { return {}; }
 };
 
 }  // namespace opsdeck::store

@@ -1,0 +1,146 @@
+#include "store/sqlite/sqlite_writer.h"
+
+#include <exception>
+
+namespace opsdeck::store {
+namespace {
+
+constexpr std::string_view kSavepoint = "SAVEPOINT opsdeck_job";
+constexpr std::string_view kRelease = "RELEASE opsdeck_job";
+constexpr std::string_view kRollbackTo = "ROLLBACK TO opsdeck_job";
+
+}  // namespace
+
+SqliteWriter::SqliteWriter(std::unique_ptr<SqliteConnection> conn, int max_batch)
+    : conn_(std::move(conn)),
+      max_batch_(static_cast<size_t>(max_batch > 0 ? max_batch : 1)),
+      thread_([this] { Loop(); }) {}
+
+SqliteWriter::~SqliteWriter() { Stop(); }
+
+core::Result<void> SqliteWriter::Submit(TxFn fn) {
+  auto job = std::make_unique<Job>();
+  job->fn = std::move(fn);
+  std::future<core::Result<void>> done = job->done.get_future();
+  {
+    std::lock_guard lock(mu_);
+    if (stopping_) return core::Error::Unavailable("sqlite: store is closed");
+    queue_.push_back(std::move(job));
+  }
+  cv_.notify_one();
+  return done.get();
+}
+
+void SqliteWriter::Stop() {
+  {
+    std::lock_guard lock(mu_);
+    stopping_ = true;
+  }
+  cv_.notify_one();
+  std::lock_guard join_lock(join_mu_);
+  if (thread_.joinable()) thread_.join();
+}
+
+StoreStats SqliteWriter::Stats() const {
+  return StoreStats{jobs_.load(), failures_.load(), commits_.load(), max_batch_seen_.load()};
+}
+
+size_t SqliteWriter::Queued() const {
+  std::lock_guard lock(mu_);
+  return queue_.size();
+}
+
+void SqliteWriter::Loop() {
+  while (true) {
+    Batch batch;
+    {
+      std::unique_lock lock(mu_);
+      cv_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
+      if (queue_.empty()) return;  // stopping and drained
+      while (!queue_.empty() && batch.size() < max_batch_) {
+        batch.push_back(std::move(queue_.front()));
+        queue_.pop_front();
+      }
+    }
+    RunBatch(batch);
+  }
+}
+
+core::Result<void> SqliteWriter::RunJob(Job& job) {
+  SqliteTx tx(*conn_);
+  try {
+    return job.fn(tx);
+  } catch (const std::exception& e) {
+    return core::Error::Internal(std::string("store: write job threw: ") + e.what());
+  } catch (...) {
+    return core::Error::Internal("store: write job threw");
+  }
+}
+
+// Runs `batch` as few transactions as possible: normally one. SQLite itself
+// rolls back the whole transaction on a few errors (disk full, I/O error);
+// then the jobs already run in it fail too, and the rest start a new one.
+void SqliteWriter::RunBatch(Batch& batch) {
+  std::vector<std::optional<core::Result<void>>> results(batch.size());
+  size_t start = 0;
+  while (start < batch.size()) {
+    size_t end = start;
+    bool committed = false;
+    if (auto begin = conn_->Exec("BEGIN IMMEDIATE", {}); !begin) {
+      for (size_t i = start; i < batch.size(); ++i) results[i] = begin.error();
+      end = batch.size();
+    } else {
+      std::optional<core::Error> aborted;
+      for (; end < batch.size() && !aborted; ++end) {
+        if (auto sp = conn_->Exec(kSavepoint, {}); !sp) {
+          results[end] = sp.error();
+          continue;
+        }
+        core::Result<void> r = RunJob(*batch[end]);
+        if (!conn_->InTransaction()) {
+          aborted = r ? core::Error::Internal("sqlite: transaction rolled back") : r.error();
+          results[end] = *aborted;
+          continue;
+        }
+        if (r) {
+          if (auto rel = conn_->Exec(kRelease, {}); !rel) r = rel.error();
+        }
+        if (!r) {  // undo only this job
+          (void)conn_->Exec(kRollbackTo, {});
+          (void)conn_->Exec(kRelease, {});
+        }
+        results[end] = std::move(r);
+      }
+      if (aborted) {
+        for (size_t i = start; i + 1 < end; ++i) {
+          if (*results[i]) {
+            results[i] = core::Error::Unavailable("sqlite: batch rolled back by another job's error: " +
+                                                  aborted->message);
+          }
+        }
+      } else if (auto commit = conn_->Exec("COMMIT", {}); !commit) {
+        if (conn_->InTransaction()) (void)conn_->ExecScript("ROLLBACK");
+        for (size_t i = start; i < end; ++i) {
+          if (*results[i]) results[i] = commit.error();
+        }
+      } else {
+        committed = true;
+      }
+    }
+    if (committed) {
+      commits_.fetch_add(1);
+      const auto n = static_cast<int64_t>(end - start);
+      int64_t seen = max_batch_seen_.load();
+      while (n > seen && !max_batch_seen_.compare_exchange_weak(seen, n)) {
+      }
+    }
+    start = end;
+  }
+  for (size_t i = 0; i < batch.size(); ++i) {
+    jobs_.fetch_add(1);
+    if (!*results[i]) failures_.fetch_add(1);
+    batch[i]->done.set_value(std::move(*results[i]));
+  }
+}
+
+}  // namespace opsdeck::store

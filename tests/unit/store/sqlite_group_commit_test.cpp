@@ -1,0 +1,213 @@
+// SQLite-specific: the single writer's group commit. Jobs queued while the
+// writer is busy go into one transaction with one COMMIT, and a failed job
+// rolls back only its own savepoint.
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <future>
+#include <thread>
+
+#include "backends.h"
+#include "store/sql_store.h"
+#include "store/sqlite/sqlite_database.h"
+
+namespace opsdeck::store {
+namespace {
+
+using namespace std::chrono_literals;
+
+class SqliteGroupCommit : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    SqliteOptions options;
+    options.path = dir_.path() + "/gc.db";
+    auto db = SqliteDatabase::Open(options);
+    ASSERT_TRUE(db) << db.error().ToString();
+    db_ = std::move(*db);
+    ASSERT_TRUE(db_->Write([](Tx& tx) { return tx.ExecScript("CREATE TABLE t (k TEXT PRIMARY KEY)"); }));
+  }
+
+  core::Result<void> Insert(const std::string& key) {
+    return db_->Write([key](Tx& tx) -> core::Result<void> {
+      auto r = tx.Exec("INSERT INTO t (k) VALUES (?)", {key});
+      if (!r) return r.error();
+      return core::Ok();
+    });
+  }
+
+  std::vector<std::string> Keys() {
+    auto rows = ReadValue<Rows>(*db_, [](Tx& tx) { return tx.Query("SELECT k FROM t ORDER BY k"); });
+    EXPECT_TRUE(rows);
+    std::vector<std::string> out;
+    if (rows) {
+      for (const auto& r : *rows) out.push_back(TextOr(r[0]));
+    }
+    return out;
+  }
+
+  // Blocks the writer thread inside a job until the returned promise is set.
+  std::future<core::Result<void>> BlockWriter(std::promise<void>& release) {
+    std::promise<void> entered;
+    auto entered_f = entered.get_future();
+    auto f = std::async(std::launch::async, [&, entered = std::move(entered)]() mutable {
+      return db_->Write([&](Tx&) -> core::Result<void> {
+        entered.set_value();
+        release.get_future().wait();
+        return core::Ok();
+      });
+    });
+    entered_f.wait();
+    return f;
+  }
+
+  void WaitQueued(size_t n) {
+    for (int i = 0; i < 2000 && db_->QueuedWrites() < n; ++i) std::this_thread::sleep_for(1ms);
+    ASSERT_EQ(db_->QueuedWrites(), n);
+  }
+
+  testing::TempDir dir_;
+  std::unique_ptr<SqliteDatabase> db_;
+};
+
+TEST_F(SqliteGroupCommit, FailedJobInABatchRollsBackOnlyItself) {
+  std::promise<void> release;
+  auto blocker = BlockWriter(release);
+  const StoreStats before = db_->Stats();
+
+  auto ok1 = std::async(std::launch::async, [&] { return Insert("b-ok"); });
+  WaitQueued(1);
+  auto returns_error = std::async(std::launch::async, [&] {
+    return db_->Write([](Tx& tx) -> core::Result<void> {
+      auto r = tx.Exec("INSERT INTO t (k) VALUES (?)", {std::string("c-undone")});
+      if (!r) return r.error();
+      return core::Error::InvalidArgument("job c fails after writing");
+    });
+  });
+  WaitQueued(2);
+  auto conflict = std::async(std::launch::async, [&] { return Insert("b-ok"); });  // duplicate key
+  WaitQueued(3);
+  auto ok2 = std::async(std::launch::async, [&] { return Insert("e-ok"); });
+  WaitQueued(4);
+  release.set_value();
+
+  EXPECT_TRUE(blocker.get());
+  EXPECT_TRUE(ok1.get());
+  auto c = returns_error.get();
+  ASSERT_FALSE(c);
+  EXPECT_EQ(c.error().code, core::ErrorCode::kInvalidArgument);
+  EXPECT_EQ(c.error().message, "job c fails after writing");
+  auto d = conflict.get();
+  ASSERT_FALSE(d);
+  EXPECT_EQ(d.error().code, core::ErrorCode::kConflict);
+  EXPECT_TRUE(ok2.get());
+
+  EXPECT_EQ(Keys(), (std::vector<std::string>{"b-ok", "e-ok"}));
+  const StoreStats after = db_->Stats();
+  EXPECT_EQ(after.write_jobs - before.write_jobs, 5);
+  EXPECT_EQ(after.write_failures - before.write_failures, 2);
+  EXPECT_EQ(after.commits - before.commits, 2);  // the blocker's batch, then one for the other four
+  EXPECT_GE(after.max_batch, 4);
+}
+
+TEST_F(SqliteGroupCommit, AThrowingJobFailsAloneAndTheWriterSurvives) {
+  std::promise<void> release;
+  auto blocker = BlockWriter(release);
+  auto thrower = std::async(std::launch::async, [&] {
+    return db_->Write([](Tx& tx) -> core::Result<void> {
+      (void)tx.Exec("INSERT INTO t (k) VALUES ('thrown')");
+      throw std::runtime_error("boom");
+    });
+  });
+  WaitQueued(1);
+  auto ok = std::async(std::launch::async, [&] { return Insert("kept"); });
+  WaitQueued(2);
+  release.set_value();
+  EXPECT_TRUE(blocker.get());
+  auto t = thrower.get();
+  ASSERT_FALSE(t);
+  EXPECT_EQ(t.error().code, core::ErrorCode::kInternal);
+  EXPECT_TRUE(ok.get());
+  EXPECT_EQ(Keys(), (std::vector<std::string>{"kept"}));
+  EXPECT_TRUE(Insert("after"));
+}
+
+TEST_F(SqliteGroupCommit, ConcurrentSmallWritesShareCommits) {
+  constexpr int kThreads = 32;
+  constexpr int kPerThread = 25;
+  const StoreStats before = db_->Stats();
+  const auto t0 = std::chrono::steady_clock::now();
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < kPerThread; ++i) {
+        auto r = Insert(std::to_string(t) + "-" + std::to_string(i));
+        if (!r) ADD_FAILURE() << r.error().ToString();
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t0);
+  const StoreStats after = db_->Stats();
+  const int64_t jobs = after.write_jobs - before.write_jobs;
+  const int64_t commits = after.commits - before.commits;
+  EXPECT_EQ(jobs, kThreads * kPerThread);
+  EXPECT_EQ(Keys().size(), static_cast<size_t>(kThreads * kPerThread));
+  // With 32 writers waiting on each other's fsync, batches must form.
+  EXPECT_LT(commits, jobs / 2);
+  std::printf("group commit: %lld writes from %d threads -> %lld commits (largest batch %lld) in %lld ms\n",
+              static_cast<long long>(jobs), kThreads, static_cast<long long>(commits),
+              static_cast<long long>(after.max_batch), static_cast<long long>(ms.count()));
+  RecordProperty("writes", static_cast<int>(jobs));
+  RecordProperty("commits", static_cast<int>(commits));
+}
+
+TEST_F(SqliteGroupCommit, CloseFinishesQueuedWritesThenRefuses) {
+  std::promise<void> release;
+  auto blocker = BlockWriter(release);
+  auto queued = std::async(std::launch::async, [&] { return Insert("queued"); });
+  WaitQueued(1);
+  auto closer = std::async(std::launch::async, [&] { db_->Close(); });
+  std::this_thread::sleep_for(20ms);
+  release.set_value();
+  closer.get();
+  EXPECT_TRUE(blocker.get());
+  EXPECT_TRUE(queued.get());
+  auto late = Insert("late");
+  ASSERT_FALSE(late);
+  EXPECT_EQ(late.error().code, core::ErrorCode::kUnavailable);
+
+  SqliteOptions options;
+  options.path = dir_.path() + "/gc.db";
+  auto reopened = SqliteDatabase::Open(options);
+  ASSERT_TRUE(reopened);
+  db_ = std::move(*reopened);
+  EXPECT_EQ(Keys(), (std::vector<std::string>{"queued"}));
+}
+
+TEST(SqliteOpen, RejectsBadPathsAndCreatesDirectories) {
+  testing::TempDir dir;
+  core::ManualClock clock(core::FromUnixMillis(0));
+  auto mem = OpenSqlite(SqliteOptions{.path = ":memory:"}, clock);
+  ASSERT_FALSE(mem);
+  EXPECT_EQ(mem.error().code, core::ErrorCode::kInvalidArgument);
+
+  auto nested = OpenSqlite(SqliteOptions{.path = dir.path() + "/a/b/opsdeck.db"}, clock);
+  ASSERT_TRUE(nested) << nested.error().ToString();
+  EXPECT_EQ((*nested)->Backend(), "sqlite");
+  EXPECT_TRUE((*nested)->Ping());
+  EXPECT_TRUE((*nested)->Migrate());
+
+  // Not a database: opening fails kUnavailable, naming the file.
+  const std::string junk = dir.path() + "/junk.db";
+  FILE* f = std::fopen(junk.c_str(), "w");
+  ASSERT_NE(f, nullptr);
+  std::fputs("this is not an sqlite database, just some text padding it out to a page...........", f);
+  std::fclose(f);
+  auto bad = OpenSqlite(SqliteOptions{.path = junk}, clock);
+  ASSERT_FALSE(bad);
+  EXPECT_EQ(bad.error().code, core::ErrorCode::kUnavailable);
+  EXPECT_EQ(bad.error().where, junk);
+}
+
+}  // namespace
+}  // namespace opsdeck::store
