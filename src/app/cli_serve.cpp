@@ -21,6 +21,7 @@
 #include "config/loader.h"
 #include "http/routes.h"
 #include "http/server.h"
+#include "net/io_pool.h"
 #include "net/log.h"
 #include "net/system_clock.h"
 
@@ -69,7 +70,7 @@ int RunServe(const std::string& path) {
 
   // Blocking database calls run here, never on the I/O threads.
   asio::thread_pool db_pool(static_cast<size_t>(std::max(2, cfg->storage.pool_size)));
-  asio::io_context ioc(cfg->server.threads);
+  net::IoPool io(cfg->server.threads);
 
   http::Services services;
   services.config = [&holder] { return holder.Get(); };
@@ -105,7 +106,7 @@ int RunServe(const std::string& path) {
   options.idle_timeout = cfg->server.idle_timeout;
   options.write_timeout = cfg->server.body_timeout;
   options.max_connections = cfg->server.max_connections;
-  auto created = http::Server::Create(ioc, db_pool.get_executor(), options, router, metrics,
+  auto created = http::Server::Create(io, db_pool.get_executor(), options, router, metrics,
                                       http::NotFoundHandlerFor(services));
   if (!created) {
     net::LogError("cannot start the HTTP server", {{"error", created.error().ToString()}});
@@ -124,7 +125,7 @@ int RunServe(const std::string& path) {
   std::fflush(stdout);
 
   bool clean = true;
-  asio::signal_set signals(ioc, SIGINT, SIGTERM, SIGHUP);
+  asio::signal_set signals(io.Main(), SIGINT, SIGTERM, SIGHUP);
   std::function<void()> wait_signal;
   wait_signal = [&] {
     signals.async_wait([&](const boost::system::error_code& ec, int sig) {
@@ -139,16 +140,13 @@ int RunServe(const std::string& path) {
       server->Shutdown(holder.Get()->server.shutdown_timeout, [&](bool drained) {
         clean = drained;
         signals.cancel();
-        ioc.stop();
+        io.Stop();
       });
     });
   };
   wait_signal();
 
-  std::vector<std::thread> threads;
-  for (int i = 1; i < cfg->server.threads; ++i) threads.emplace_back([&ioc] { ioc.run(); });
-  ioc.run();
-  for (auto& t : threads) t.join();
+  io.Run();
   db_pool.join();
   server.reset();
   store->Close();

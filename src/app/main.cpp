@@ -9,6 +9,7 @@
 #include "app/build_info.h"
 #include "app/commands.h"
 #include "app/exit_codes.h"
+#include "net/log.h"
 
 namespace {
 
@@ -66,8 +67,10 @@ int main(int argc, char** argv) {
     return kExitUsage;
   }
 
-  if (*serve) return RunServe(config_path);
-  if (*check) return RunCheckConfig(check_path, quiet);
-  if (*migrate) return RunMigrate(config_path);
-  return kExitUsage;
+  int code = kExitUsage;
+  if (*serve) code = RunServe(config_path);
+  if (*check) code = RunCheckConfig(check_path, quiet);
+  if (*migrate) code = RunMigrate(config_path);
+  opsdeck::net::FlushLogs();
+  return code;
 }

@@ -4,7 +4,6 @@
 #include <boost/asio/detached.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
-#include <boost/asio/strand.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/write.hpp>
@@ -26,25 +25,31 @@ struct DrainState {
   std::unique_ptr<asio::steady_timer> timer;
 };
 
-Server::Server(asio::io_context& ioc, asio::any_io_executor db_executor, ServerOptions options,
+Server::Server(net::IoPool& io, asio::any_io_executor db_executor, ServerOptions options,
                const Router& router, HttpMetrics& metrics, NotFoundHandler not_found)
-    : ioc_(ioc),
+    : io_(io),
       db_executor_(std::move(db_executor)),
       options_(std::move(options)),
       router_(router),
       metrics_(metrics),
       not_found_(std::move(not_found)),
-      acceptor_(asio::make_strand(ioc)),
+      acceptor_(io.Main()),
+      sweep_timer_(io.Main()),
       body_limit_(options_.body_limit) {}
 
 Server::~Server() = default;
 
-core::Result<std::unique_ptr<Server>> Server::Create(asio::io_context& ioc,
+void Server::StopSweep() {
+  sweep_stopped_ = true;
+  asio::post(io_.Main(), [this] { sweep_timer_.cancel(); });
+}
+
+core::Result<std::unique_ptr<Server>> Server::Create(net::IoPool& io,
                                                      asio::any_io_executor db_executor,
                                                      ServerOptions options, const Router& router,
                                                      HttpMetrics& metrics,
                                                      NotFoundHandler not_found) {
-  std::unique_ptr<Server> s(new Server(ioc, std::move(db_executor), std::move(options), router,
+  std::unique_ptr<Server> s(new Server(io, std::move(db_executor), std::move(options), router,
                                        metrics, std::move(not_found)));
   boost::system::error_code ec;
   const auto address = asio::ip::make_address(s->options_.host, ec);
@@ -67,15 +72,19 @@ core::Result<std::unique_ptr<Server>> Server::Create(asio::io_context& ioc,
   return s;
 }
 
-void Server::Start() { AcceptLoopStart(); }
+void Server::Start() {
+  AcceptLoopStart();
+  SweepDeadlines();
+}
 
 void Server::AcceptLoopStart() {
   asio::co_spawn(
       acceptor_.get_executor(),
       [this]() -> asio::awaitable<void> {
         while (!stopping_.load()) {
-          auto [ec, socket] = co_await acceptor_.async_accept(
-              asio::make_strand(ioc_), asio::as_tuple(asio::use_awaitable));
+          auto conn = std::make_shared<Connection>(io_.Next(), next_id_.fetch_add(1));
+          auto [ec] =
+              co_await acceptor_.async_accept(conn->socket, asio::as_tuple(asio::use_awaitable));
           if (ec) {
             if (ec == asio::error::operation_aborted || stopping_.load()) break;
             // EMFILE and friends: back off instead of spinning.
@@ -84,24 +93,48 @@ void Server::AcceptLoopStart() {
             co_await t.async_wait(asio::as_tuple(asio::use_awaitable));
             continue;
           }
-          socket.set_option(tcp::no_delay(true), ec);
-          auto conn = std::make_shared<Connection>(std::move(socket), next_id_.fetch_add(1));
-          if (auto ep = conn->stream.socket().remote_endpoint(ec); !ec) {
+          conn->socket.set_option(tcp::no_delay(true), ec);
+          if (auto ep = conn->socket.remote_endpoint(ec); !ec) {
             conn->remote_address = ep.address().to_string();
             conn->remote_is_loopback = ep.address().is_loopback();
           }
+          const IoExecutor ex = conn->socket.get_executor();
           if (metrics_.connections_active() >= options_.max_connections) {
             metrics_.ConnectionRefused();
-            asio::co_spawn(conn->stream.get_executor(), RefuseConnection(conn), asio::detached);
+            Register(conn);  // so the sweep bounds the lingering close
+            asio::co_spawn(ex, RefuseConnection(*this, conn), asio::detached);
             continue;
           }
           metrics_.ConnectionOpened();
           Register(conn);
-          asio::co_spawn(conn->stream.get_executor(), SessionRunner::Run(SessionRunner{*this, conn}),
-                         asio::detached);
+          asio::co_spawn(ex, SessionRunner::Run(SessionRunner{*this, conn}), asio::detached);
         }
       },
       asio::detached);
+}
+
+void Server::SweepDeadlines() {
+  // One coarse timer instead of a timer per socket operation: every tick, each
+  // connection whose phase deadline has passed is closed on its own thread.
+  sweep_timer_.expires_after(kSweepInterval);
+  sweep_timer_.async_wait([this](const boost::system::error_code& ec) {
+    if (ec) return;
+    const int64_t now = SteadyNowMs();
+    std::vector<std::shared_ptr<Connection>> expired;
+    {
+      std::lock_guard lock(mu_);
+      for (auto& [id, weak] : connections_) {
+        auto c = weak.lock();
+        if (!c) continue;
+        const int64_t d = c->deadline_ms.load(std::memory_order_relaxed);
+        if (d != 0 && now >= d) expired.push_back(std::move(c));
+      }
+    }
+    for (auto& c : expired) {
+      asio::post(c->socket.get_executor(), [c, now] { c->CloseIfExpired(now); });
+    }
+    if (!sweep_stopped_.load()) SweepDeadlines();
+  });
 }
 
 void Server::Register(const std::shared_ptr<Connection>& c) {
@@ -129,14 +162,15 @@ void Server::Shutdown(core::Duration timeout, std::function<void(bool clean)> do
     }
   }
   for (auto& c : live) {
-    asio::post(c->stream.get_executor(), [c] {
-      if (c->idle) c->stream.cancel();
+    asio::post(c->socket.get_executor(), [c] {
+      boost::system::error_code ignored;
+      if (c->idle) c->socket.cancel(ignored);
     });
   }
   auto st = std::make_shared<DrainState>();
   st->done = std::move(done);
   st->deadline = std::chrono::steady_clock::now() + timeout;
-  st->timer = std::make_unique<asio::steady_timer>(ioc_);
+  st->timer = std::make_unique<asio::steady_timer>(io_.Main());
   WaitDrained(std::move(st));
 }
 
@@ -147,6 +181,7 @@ void Server::WaitDrained(std::shared_ptr<DrainState> st) {
     open = connections_.size();
   }
   if (open == 0) {
+    StopSweep();
     st->done(true);
     return;
   }
@@ -160,8 +195,12 @@ void Server::WaitDrained(std::shared_ptr<DrainState> st) {
       }
     }
     for (auto& c : live) {
-      asio::post(c->stream.get_executor(), [c] { c->stream.close(); });
+      asio::post(c->socket.get_executor(), [c] {
+        boost::system::error_code ignored;
+        c->socket.close(ignored);
+      });
     }
+    StopSweep();
     st->done(false);
     return;
   }

@@ -5,13 +5,17 @@
 // Graceful shutdown stops accepting, lets in-flight requests finish (their
 // responses go out whole, with `Connection: close`), closes idle connections,
 // and forces the rest closed after a bounded time.
-// Thread-safety: Start/Shutdown may be called from any thread; handlers run on
-// the I/O threads (Exec::kInline) or on the database executor (Exec::kDatabase).
+// Threads: each connection lives on one io_context of the IoPool (one thread
+// each, so no strands); the acceptor and drain timer on IoPool::Main().
+// Start/Shutdown may be called from any thread; handlers run on the I/O
+// threads (Exec::kInline) or on the database executor (Exec::kDatabase).
 #pragma once
 
 #include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/awaitable.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/steady_timer.hpp>
 
 #include <atomic>
 #include <cstdint>
@@ -25,6 +29,7 @@
 #include "core/result.h"
 #include "http/metrics.h"
 #include "http/router.h"
+#include "net/io_pool.h"
 
 namespace opsdeck::http {
 
@@ -46,7 +51,7 @@ using NotFoundHandler = std::function<Response(RequestContext&, const std::strin
 class Server {
  public:
   // Binds and listens (so a busy port fails here, with a clear error).
-  static core::Result<std::unique_ptr<Server>> Create(boost::asio::io_context& ioc,
+  static core::Result<std::unique_ptr<Server>> Create(net::IoPool& io,
                                                       boost::asio::any_io_executor db_executor,
                                                       ServerOptions options, const Router& router,
                                                       HttpMetrics& metrics,
@@ -67,22 +72,30 @@ class Server {
   struct Connection;  // defined in server.cpp
 
  private:
-  Server(boost::asio::io_context& ioc, boost::asio::any_io_executor db_executor,
+  Server(net::IoPool& io, boost::asio::any_io_executor db_executor,
          ServerOptions options, const Router& router, HttpMetrics& metrics,
          NotFoundHandler not_found);
 
+  // How often phase deadlines are checked: a timeout fires within this much
+  // of its configured value.
+  static constexpr std::chrono::milliseconds kSweepInterval{100};
+
   void AcceptLoopStart();
+  void SweepDeadlines();
+  void StopSweep();
   void Register(const std::shared_ptr<Connection>& c);
   void Unregister(uint64_t id);
   void WaitDrained(std::shared_ptr<struct DrainState> st);
 
-  boost::asio::io_context& ioc_;
+  net::IoPool& io_;
   boost::asio::any_io_executor db_executor_;
   ServerOptions options_;
   const Router& router_;
   HttpMetrics& metrics_;
   NotFoundHandler not_found_;
   boost::asio::ip::tcp::acceptor acceptor_;
+  boost::asio::steady_timer sweep_timer_;
+  std::atomic<bool> sweep_stopped_{false};
   uint16_t port_ = 0;
   std::atomic<uint64_t> body_limit_;
   std::atomic<bool> stopping_{false};
@@ -92,6 +105,8 @@ class Server {
   std::unordered_map<uint64_t, std::weak_ptr<Connection>> connections_;  // GUARDED_BY(mu_)
 
   friend class SessionRunner;
+  friend boost::asio::awaitable<void, boost::asio::io_context::executor_type> RefuseConnection(
+      Server& server, std::shared_ptr<Connection> conn);
 };
 
 }  // namespace opsdeck::http

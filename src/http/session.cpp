@@ -4,11 +4,12 @@
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
+#include <boost/beast/core/error.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/string.hpp>
 #include <boost/beast/http/error.hpp>
 #include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/read.hpp>
-#include <boost/beast/http/write.hpp>
 
 #include <chrono>
 #include <cstdio>
@@ -27,7 +28,7 @@ using namespace std::chrono_literals;
 
 namespace {
 
-constexpr auto kTuple = asio::as_tuple(asio::use_awaitable);
+constexpr auto kTuple = asio::as_tuple(asio::use_awaitable_t<IoExecutor>{});
 // After an error response with `Connection: close`, unread request bytes are
 // drained for at most this long, so the client reads our answer instead of a
 // reset (nginx's lingering close).
@@ -73,27 +74,6 @@ Response SimpleError(unsigned version, beast_http::status status, std::string_vi
   return res;
 }
 
-// Sends `res` (which closes the connection), then drains what the client is
-// still sending, bounded in time and bytes, and closes.
-asio::awaitable<void> AnswerAndClose(beast::tcp_stream& stream, Response res) {
-  res.keep_alive(false);
-  stream.expires_after(5s);
-  auto [ec, n] = co_await beast_http::async_write(stream, res, kTuple);
-  (void)n;
-  if (ec) co_return;
-  boost::system::error_code ignored;
-  stream.socket().shutdown(asio::ip::tcp::socket::shutdown_send, ignored);
-  std::array<char, 8192> sink;
-  size_t drained = 0;
-  stream.expires_after(kLingerTime);
-  while (drained < kLingerMaxBytes) {
-    auto [rec, got] = co_await stream.async_read_some(asio::buffer(sink), kTuple);
-    if (rec) break;
-    drained += got;
-  }
-  stream.close();
-}
-
 }  // namespace
 
 std::string MakeRequestId(std::string_view incoming) {
@@ -104,18 +84,63 @@ std::string MakeRequestId(std::string_view incoming) {
   return buf;
 }
 
-asio::awaitable<void> RefuseConnection(std::shared_ptr<Server::Connection> conn) {
-  co_await AnswerAndClose(conn->stream,
-                          SimpleError(11, beast_http::status::service_unavailable,
-                                      "unavailable", "too many connections"));
+Awaitable<void> RefuseConnection(Server& server, std::shared_ptr<Server::Connection> conn) {
+  SessionRunner runner(server, std::move(conn));
+  co_await runner.AnswerAndClose(SimpleError(11, beast_http::status::service_unavailable,
+                                             "unavailable", "too many connections"));
+  server.Unregister(runner.conn_->id);
 }
 
-asio::awaitable<void> SessionRunner::Run(SessionRunner self) {
+void SerializeResponse(const Response& res, std::string& out) {
+  out += res.version() == 10 ? "HTTP/1.0 " : "HTTP/1.1 ";
+  out += std::to_string(res.result_int());
+  out.push_back(' ');
+  const auto reason = res.reason();
+  out += reason.empty() ? beast_http::obsolete_reason(res.result()) : reason;
+  out += "\r\n";
+  for (const auto& field : res) {
+    out += field.name_string();
+    out += ": ";
+    out += field.value();
+    out += "\r\n";
+  }
+  out += "\r\n";
+  out += res.body();
+}
+
+Awaitable<void> SessionRunner::AnswerAndClose(Response res) {
+  Socket& socket = conn_->socket;
+  res.keep_alive(false);
+  out_.clear();
+  SerializeResponse(res, out_);
+  conn_->ExpiresAfter(std::chrono::duration_cast<core::Duration>(5s));
+  auto [ec, n] = co_await asio::async_write(socket, asio::buffer(out_), kTuple);
+  (void)n;
+  if (!ec) {
+    boost::system::error_code ignored;
+    socket.shutdown(asio::ip::tcp::socket::shutdown_send, ignored);
+    std::array<char, 8192> sink;
+    size_t drained = 0;
+    conn_->ExpiresAfter(std::chrono::duration_cast<core::Duration>(kLingerTime));
+    while (drained < kLingerMaxBytes) {
+      auto [rec, got] = co_await socket.async_read_some(asio::buffer(sink), kTuple);
+      if (rec) break;
+      drained += got;
+    }
+  }
+  conn_->NoDeadline();
+  boost::system::error_code ignored;
+  socket.close(ignored);
+}
+
+Awaitable<void> SessionRunner::Run(SessionRunner self) {
   co_await self.Serve();
+  self.server_.Unregister(self.conn_->id);
+  self.server_.metrics_.ConnectionClosed();
 }
 
-asio::awaitable<void> SessionRunner::Serve() {
-  auto& stream = conn_->stream;
+Awaitable<void> SessionRunner::Serve() {
+  Socket& socket = conn_->socket;
   const ServerOptions& opt = server_.options_;
   beast::flat_buffer buffer;
   bool first = true;
@@ -125,8 +150,8 @@ asio::awaitable<void> SessionRunner::Serve() {
     if (buffer.size() == 0) {
       conn_->idle = true;
       if (server_.stopping_.load()) break;
-      stream.expires_after(first ? opt.header_timeout : opt.idle_timeout);
-      auto [ec, n] = co_await stream.async_read_some(buffer.prepare(4096), kTuple);
+      conn_->ExpiresAfter(first ? opt.header_timeout : opt.idle_timeout);
+      auto [ec, n] = co_await socket.async_read_some(buffer.prepare(4096), kTuple);
       conn_->idle = false;
       if (ec) break;  // closed by the client, idle timeout, or shutdown
       buffer.commit(n);
@@ -138,33 +163,32 @@ asio::awaitable<void> SessionRunner::Serve() {
     parser.header_limit(opt.header_limit);
     const uint64_t body_limit = server_.body_limit_.load();
     parser.body_limit(body_limit);
-    stream.expires_after(opt.header_timeout);
-    auto [hec, hn] = co_await beast_http::async_read_header(stream, buffer, parser, kTuple);
+    conn_->ExpiresAfter(opt.header_timeout);
+    auto [hec, hn] = co_await beast_http::async_read_header(socket, buffer, parser, kTuple);
     (void)hn;
     if (hec) {
-      if (hec == beast::error::timeout) {
-        // tcp_stream has closed the socket: count it and go (nginx does the same).
+      if (conn_->timed_out) {
+        // The sweep closed the socket: count it and go (nginx does the same).
         server_.metrics_.RequestRejected(408);
         net::LogInfo("request head timed out; connection closed",
                      {{"remote", conn_->remote_address}});
       } else if (hec == beast_http::error::body_limit) {
         // Beast checks a declared Content-Length against the limit in the head.
         server_.metrics_.RequestRejected(413);
-        co_await AnswerAndClose(stream, SimpleError(parser.get().version(),
-                                                    beast_http::status::payload_too_large,
-                                                    "payload_too_large",
-                                                    "request body exceeds server.body_limit (" +
-                                                        std::to_string(body_limit) + " bytes)"));
+        co_await AnswerAndClose(SimpleError(parser.get().version(),
+                                            beast_http::status::payload_too_large,
+                                            "payload_too_large",
+                                            "request body exceeds server.body_limit (" +
+                                                std::to_string(body_limit) + " bytes)"));
       } else if (hec == beast_http::error::header_limit) {
         server_.metrics_.RequestRejected(431);
-        co_await AnswerAndClose(
-            stream, SimpleError(11, beast_http::status::request_header_fields_too_large,
-                                "invalid_argument", "request head too large"));
+        co_await AnswerAndClose(SimpleError(11, beast_http::status::request_header_fields_too_large,
+                                            "invalid_argument", "request head too large"));
       } else if (IsHttpParseError(hec) && hec != beast_http::error::end_of_stream) {
         server_.metrics_.RequestRejected(400);
-        co_await AnswerAndClose(stream, SimpleError(11, beast_http::status::bad_request,
-                                                    "invalid_argument",
-                                                    "malformed request: " + hec.message()));
+        co_await AnswerAndClose(SimpleError(11, beast_http::status::bad_request,
+                                            "invalid_argument",
+                                            "malformed request: " + hec.message()));
       }
       break;
     }
@@ -173,71 +197,66 @@ asio::awaitable<void> SessionRunner::Serve() {
     // 3. Refuse a declared body over the limit before reading it.
     if (auto cl = parser.content_length(); cl && *cl > body_limit) {
       server_.metrics_.RequestRejected(413);
-      co_await AnswerAndClose(stream, SimpleError(version, beast_http::status::payload_too_large,
-                                                  "payload_too_large",
-                                                  "request body exceeds server.body_limit (" +
-                                                      std::to_string(body_limit) + " bytes)"));
+      co_await AnswerAndClose(SimpleError(version, beast_http::status::payload_too_large,
+                                          "payload_too_large",
+                                          "request body exceeds server.body_limit (" +
+                                              std::to_string(body_limit) + " bytes)"));
       break;
     }
     if (!parser.is_done()) {
       const auto expect = parser.get()[beast_http::field::expect];
       if (!expect.empty() && beast::iequals(expect, "100-continue")) {
         static constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
-        stream.expires_after(opt.write_timeout);
-        auto [wec, wn] = co_await asio::async_write(stream, asio::buffer(kContinue), kTuple);
+        conn_->ExpiresAfter(opt.write_timeout);
+        auto [wec, wn] = co_await asio::async_write(socket, asio::buffer(kContinue), kTuple);
         (void)wn;
         if (wec) break;
       }
-      stream.expires_after(opt.body_timeout);
-      auto [bec, bn] = co_await beast_http::async_read(stream, buffer, parser, kTuple);
+      conn_->ExpiresAfter(opt.body_timeout);
+      auto [bec, bn] = co_await beast_http::async_read(socket, buffer, parser, kTuple);
       (void)bn;
-      if (bec == beast_http::error::body_limit) {
-        server_.metrics_.RequestRejected(413);
-        co_await AnswerAndClose(stream, SimpleError(version, beast_http::status::payload_too_large,
-                                                    "payload_too_large",
-                                                    "request body exceeds server.body_limit"));
-        break;
-      }
-      if (bec == beast::error::timeout) {
-        server_.metrics_.RequestRejected(408);  // the socket is already closed
-        net::LogInfo("request body timed out; connection closed",
-                     {{"remote", conn_->remote_address}});
-        break;
-      }
       if (bec) {
-        if (IsHttpParseError(bec) &&
-            bec != beast_http::error::end_of_stream && bec != beast_http::error::partial_message) {
+        if (conn_->timed_out) {
+          server_.metrics_.RequestRejected(408);  // the socket is already closed
+          net::LogInfo("request body timed out; connection closed",
+                       {{"remote", conn_->remote_address}});
+        } else if (bec == beast_http::error::body_limit) {
+          server_.metrics_.RequestRejected(413);
+          co_await AnswerAndClose(SimpleError(version, beast_http::status::payload_too_large,
+                                              "payload_too_large",
+                                              "request body exceeds server.body_limit"));
+        } else if (IsHttpParseError(bec) && bec != beast_http::error::end_of_stream &&
+                   bec != beast_http::error::partial_message) {
           server_.metrics_.RequestRejected(400);
-          co_await AnswerAndClose(stream, SimpleError(version, beast_http::status::bad_request,
-                                                      "invalid_argument",
-                                                      "malformed request body: " + bec.message()));
+          co_await AnswerAndClose(SimpleError(version, beast_http::status::bad_request,
+                                              "invalid_argument",
+                                              "malformed request body: " + bec.message()));
         }
         break;
       }
     }
+    conn_->NoDeadline();
 
-    // 4. Handle, then write the whole response.
+    // 4. Handle, then write the whole response in one buffer.
     Request req = parser.release();
     Response res = co_await Dispatch(req);
     const bool keep = res.keep_alive() && !server_.stopping_.load();
     res.keep_alive(keep);
-    stream.expires_after(opt.write_timeout);
-    auto [wec, wn] = co_await beast_http::async_write(stream, res, kTuple);
+    out_.clear();
+    SerializeResponse(res, out_);
+    conn_->ExpiresAfter(opt.write_timeout);
+    auto [wec, wn] = co_await asio::async_write(socket, asio::buffer(out_), kTuple);
     (void)wn;
-    if (wec) {
-      net::LogDebug("response write failed", {{"error", wec.message()}, {"id", std::string(res["X-Request-Id"])}});
-      break;
-    }
+    if (wec) break;
     if (!keep) break;
   }
+  conn_->NoDeadline();
   boost::system::error_code ignored;
-  stream.socket().shutdown(asio::ip::tcp::socket::shutdown_send, ignored);
-  stream.close();
-  server_.Unregister(conn_->id);
-  server_.metrics_.ConnectionClosed();
+  socket.shutdown(asio::ip::tcp::socket::shutdown_send, ignored);
+  socket.close(ignored);
 }
 
-asio::awaitable<Response> SessionRunner::Dispatch(Request& req) {
+Awaitable<Response> SessionRunner::Dispatch(Request& req) {
   const auto start = std::chrono::steady_clock::now();
   RequestContext ctx{req, MakeRequestId(req["X-Request-Id"])};
   ctx.remote_address = conn_->remote_address;
@@ -258,7 +277,7 @@ asio::awaitable<Response> SessionRunner::Dispatch(Request& req) {
       res = Invoke(*match.route, ctx);
     } else {
       // Blocking work runs on the database executor; this coroutine resumes
-      // on the connection's strand afterwards.
+      // on the connection's thread afterwards.
       std::optional<Response> out;
       const Route& route = *match.route;
       co_await asio::co_spawn(
@@ -267,7 +286,7 @@ asio::awaitable<Response> SessionRunner::Dispatch(Request& req) {
             out.emplace(Invoke(route, ctx));
             co_return;
           },
-          asio::use_awaitable);
+          asio::use_awaitable_t<IoExecutor>{});
       res = std::move(*out);
     }
   }

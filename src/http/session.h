@@ -1,11 +1,12 @@
-// The per-connection request loop (a coroutine on the connection's strand) and
-// the dispatch of one request through the route table. Internal to http/.
+// The per-connection request loop (a coroutine on the connection's own
+// io_context thread) and the dispatch of one request through the route table.
+// Internal to http/.
 #pragma once
 
-#include <boost/asio/awaitable.hpp>
-
 #include <memory>
+#include <string>
 
+#include "http/connection.h"
 #include "http/server.h"
 
 namespace opsdeck::http {
@@ -17,20 +18,30 @@ class SessionRunner {
   // Serves requests until the client leaves, a limit is hit, or shutdown.
   // Static and by value: the coroutine frame owns the runner (and through it
   // the connection) for as long as the session lives.
-  static boost::asio::awaitable<void> Run(SessionRunner self);
+  static Awaitable<void> Run(SessionRunner self);
+
+  // Sends `res` with `Connection: close`, then drains what the client still
+  // sends (bounded), so it reads the answer instead of a reset.
+  Awaitable<void> AnswerAndClose(Response res);
 
  private:
-  boost::asio::awaitable<void> Serve();
-  boost::asio::awaitable<Response> Dispatch(Request& req);
+  friend Awaitable<void> RefuseConnection(Server&, std::shared_ptr<Server::Connection>);
+  Awaitable<void> Serve();
+  Awaitable<Response> Dispatch(Request& req);
+
   Server& server_;
   std::shared_ptr<Server::Connection> conn_;
+  std::string out_;  // serialised response, reused across requests
 };
 
 // Answers 503 and closes: the connection cap was reached.
-boost::asio::awaitable<void> RefuseConnection(std::shared_ptr<Server::Connection> conn);
+Awaitable<void> RefuseConnection(Server& server, std::shared_ptr<Server::Connection> conn);
 
 // A request id: the client's X-Request-Id when it is short and plain, else a
 // fresh random one.
 std::string MakeRequestId(std::string_view incoming);
+
+// Appends the whole response (status line, fields, blank line, body) to `out`.
+void SerializeResponse(const Response& res, std::string& out);
 
 }  // namespace opsdeck::http

@@ -37,9 +37,12 @@ struct LogField {
 LogLevel ParseLogLevel(std::string_view s);
 LogFormat ParseLogFormat(std::string_view s);
 
-// Sets up the process logger (stderr). Safe to call again.
+// Sets up the process logger (stderr, buffered: flushed every second, at once
+// for warn and error, and by FlushLogs). Safe to call again.
 void ConfigureLogging(LogLevel level, LogFormat format);
 bool LogEnabled(LogLevel level);
+// Writes out buffered lines (call before exit).
+void FlushLogs();
 
 void Log(LogLevel level, std::string_view msg, std::initializer_list<LogField> fields = {});
 inline void LogDebug(std::string_view m, std::initializer_list<LogField> f = {}) {

@@ -3,6 +3,7 @@
 // because it stops and restarts it.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 
@@ -36,6 +37,7 @@ describe('opsdeck serve (PostgreSQL)', () => {
   let server;
   before(async () => {
     dir = tempDir('opsdeck-pg-');
+    fs.chmodSync(dir, 0o755);  // the server runs as the postgres user when we are root
     port = await freePort();
     dsn = pg('start', path.join(dir, 'pg'), String(port)).split('\n').pop();
     server = await startServer(({ port: httpPort, dir: d }) => `

@@ -96,8 +96,12 @@ describe('opsdeck serve (SQLite)', () => {
   it('keeps a client request id and logs one line per request with it', async () => {
     const r = await fetch(`${server.url}/healthz`, { headers: { 'X-Request-Id': 'it-test-42' } });
     assert.equal(r.headers.get('x-request-id'), 'it-test-42');
-    await sleep(100);
-    const line = server.log.split('\n').find((l) => l.includes('id=it-test-42'));
+    // The log is buffered (flushed every second): wait for it.
+    let line;
+    for (let i = 0; i < 40 && !line; i++) {
+      await sleep(100);
+      line = server.log.split('\n').find((l) => l.includes('id=it-test-42'));
+    }
     assert.ok(line, 'request logged');
     assert.match(line, /method=GET path=\/healthz status=200/);
   });
