@@ -1,11 +1,34 @@
 #include "app/reloader.h"
 
+#include <boost/json.hpp>
+
 #include <chrono>
 
 #include "config/loader.h"
 #include "net/log.h"
 
 namespace opsdeck::app {
+namespace {
+
+// What an audit row keeps of a config: its environments and sections in use.
+// Never secrets.
+std::string Summary(const config::Config& c) {
+  boost::json::array envs;
+  for (const auto& e : c.environments) {
+    boost::json::object o;
+    o["name"] = e.name;
+    o["protected"] = e.is_protected;
+    envs.push_back(std::move(o));
+  }
+  boost::json::object out;
+  out["environments"] = std::move(envs);
+  out["body_limit"] = c.server.body_limit;
+  out["log_level"] = c.log.level;
+  out["log_format"] = c.log.format;
+  return boost::json::serialize(out);
+}
+
+}  // namespace
 
 Reloader::Reloader(std::string path, ConfigHolder& holder, store::Store& store,
                    std::function<void(const config::Config&)> apply_runtime)
@@ -46,6 +69,12 @@ http::ReloadOutcome Reloader::Reload(const core::Actor& actor, const std::string
   next->server.body_limit = body_limit;
   next->storage = old->storage;
 
+  // The reload itself is audited (what the running config had, what it has now).
+  if (auto r = store_.audit().Record(actor, request_id, "config", path_, "reload", Summary(*old),
+                                     Summary(*next));
+      !r) {
+    out.warnings.push_back("reload not audited: " + r.error().message);
+  }
   auto synced = store_.environments().Sync(next->environments, actor, request_id);
   if (!synced) {
     out.warnings.push_back("environments not stored yet: " + synced.error().message);

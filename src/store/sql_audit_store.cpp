@@ -1,5 +1,7 @@
 #include "store/sql_audit_store.h"
 
+#include "store/audited_write.h"
+
 #include <algorithm>
 #include <charconv>
 
@@ -51,6 +53,19 @@ std::optional<int64_t> DecodeIdCursor(std::string_view cursor) {
   auto [p, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), id);
   if (ec != std::errc() || p != digits.data() + digits.size() || id <= 0) return std::nullopt;
   return id;
+}
+
+core::Result<void> SqlAuditStore::Record(const core::Actor& actor, std::string_view request_id,
+                                         std::string_view entity_type, std::string_view entity_id,
+                                         std::string_view action, std::string_view before_json,
+                                         std::string_view after_json) {
+  auto done = AuditedWrite<int>(db_, clock_, actor, request_id, [&](Mutation& m) -> core::Result<int> {
+    auto r = m.Record(entity_type, entity_id, action, before_json, after_json);
+    if (!r) return r.error();
+    return 1;
+  });
+  if (!done) return done.error();
+  return core::Ok();
 }
 
 core::Result<Page<core::AuditEvent>> SqlAuditStore::List(const AuditQuery& query) {

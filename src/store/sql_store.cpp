@@ -6,7 +6,7 @@
 namespace opsdeck::store {
 
 SqlStore::SqlStore(std::unique_ptr<Database> db, const core::Clock& clock)
-    : db_(std::move(db)), clock_(clock), environments_(*db_, clock), audit_(*db_) {}
+    : db_(std::move(db)), clock_(clock), environments_(*db_, clock), audit_(*db_, clock) {}
 
 SqlStore::~SqlStore() { db_->Close(); }
 

@@ -50,6 +50,13 @@ class AuditStore {
   // Newest first (by insertion order). A cursor is only valid with the same
   // filters; a malformed cursor is kInvalidArgument.
   virtual core::Result<Page<core::AuditEvent>> List(const AuditQuery& query) = 0;
+  // Records an action that changes running state but no stored entity (a
+  // config reload, say), through the same audited write path as every other
+  // mutation. before/after are JSON text ("null" when absent).
+  virtual core::Result<void> Record(const core::Actor& actor, std::string_view request_id,
+                                    std::string_view entity_type, std::string_view entity_id,
+                                    std::string_view action, std::string_view before_json,
+                                    std::string_view after_json) = 0;
 };
 
 // What Sync changed, for logs and the caller.

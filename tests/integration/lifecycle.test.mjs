@@ -43,6 +43,13 @@ describe('config reload', () => {
       assert.equal(ev.before, null);
       assert.equal(ev.after.name, 'staging-2');
 
+      const reloads = await (await fetch(`${server.url}/api/v1/audit?entity_type=config`)).json();
+      assert.equal(reloads.items.length, 1);
+      assert.equal(reloads.items[0].action, 'reload');
+      assert.equal(reloads.items[0].actor, 'system:sighup');
+      assert.equal(reloads.items[0].before.environments.length, 3);
+      assert.equal(reloads.items[0].after.environments.length, 4);
+
       // An invalid file is refused with all its errors; the running config stays.
       fs.writeFileSync(server.configPath, `${fs.readFileSync(server.configPath, 'utf8')}\nbogus_key: 1\nserver2: {}\n`);
       const r = await fetch(`${server.url}/api/v1/config/reload`, { method: 'POST' });

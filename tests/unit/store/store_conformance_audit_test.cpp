@@ -205,5 +205,25 @@ TEST_P(StoreConformance, AuditListPaginatesNewestFirstWithFilters) {
   EXPECT_EQ(clamped->items.size(), 1u);
 }
 
+TEST_P(StoreConformance, AuditRecordStoresAnActionWithoutEntityRows) {
+  Migrate();
+  auto r = store_->audit().Record(actor_, "req-9", "config", "/etc/opsdeck.yaml", "reload",
+                                  R"({"environments":["a"]})", R"({"environments":["a","b"]})");
+  ASSERT_TRUE(r) << r.error().ToString();
+  auto audit = AllAudit(*store_, AuditQuery{.entity_type = "config"});
+  ASSERT_EQ(audit.size(), 1u);
+  EXPECT_EQ(audit[0].action, "reload");
+  EXPECT_EQ(audit[0].entity_id, "/etc/opsdeck.yaml");
+  EXPECT_EQ(audit[0].request_id, "req-9");
+  EXPECT_EQ(audit[0].actor.name, "alice");
+  EXPECT_EQ(audit[0].at, kStart);
+  EXPECT_EQ(audit[0].after_json, R"({"environments":["a","b"]})");
+  // Bad input changes nothing.
+  auto bad = store_->audit().Record(actor_, "", "config", std::string("x\0y", 3), "reload", "null",
+                                    "null");
+  EXPECT_FALSE(bad);
+  EXPECT_EQ(AllAudit(*store_, AuditQuery{.entity_type = "config"}).size(), 1u);
+}
+
 }  // namespace
 }  // namespace opsdeck::store::conformance
