@@ -137,6 +137,16 @@ void Server::SweepDeadlines() {
   });
 }
 
+std::vector<std::shared_ptr<Server::Connection>> Server::LiveConnections() {
+  std::vector<std::shared_ptr<Connection>> live;
+  std::lock_guard lock(mu_);
+  live.reserve(connections_.size());
+  for (auto& [id, weak] : connections_) {
+    if (auto c = weak.lock()) live.push_back(std::move(c));
+  }
+  return live;
+}
+
 void Server::Register(const std::shared_ptr<Connection>& c) {
   std::lock_guard lock(mu_);
   connections_[c->id] = c;
@@ -154,14 +164,7 @@ void Server::Shutdown(core::Duration timeout, std::function<void(bool clean)> do
     acceptor_.close(ec);
   });
   // Idle connections close now; busy ones finish their request first.
-  std::vector<std::shared_ptr<Connection>> live;
-  {
-    std::lock_guard lock(mu_);
-    for (auto& [id, weak] : connections_) {
-      if (auto c = weak.lock()) live.push_back(std::move(c));
-    }
-  }
-  for (auto& c : live) {
+  for (auto& c : LiveConnections()) {
     asio::post(c->socket.get_executor(), [c] {
       boost::system::error_code ignored;
       if (c->idle) c->socket.cancel(ignored);
@@ -187,14 +190,7 @@ void Server::WaitDrained(std::shared_ptr<DrainState> st) {
   }
   if (std::chrono::steady_clock::now() >= st->deadline) {
     net::LogWarn("shutdown timeout: closing connections still open", {{"connections", open}});
-    std::vector<std::shared_ptr<Connection>> live;
-    {
-      std::lock_guard lock(mu_);
-      for (auto& [id, weak] : connections_) {
-        if (auto c = weak.lock()) live.push_back(std::move(c));
-      }
-    }
-    for (auto& c : live) {
+    for (auto& c : LiveConnections()) {
       asio::post(c->socket.get_executor(), [c] {
         boost::system::error_code ignored;
         c->socket.close(ignored);

@@ -24,6 +24,7 @@
 #include <mutex>
 #include <string>
 #include <unordered_map>
+#include <vector>
 
 #include "core/clock.h"
 #include "core/result.h"
@@ -84,6 +85,7 @@ class Server {
   void SweepDeadlines();
   void StopSweep();
   void Register(const std::shared_ptr<Connection>& c);
+  std::vector<std::shared_ptr<Connection>> LiveConnections();
   void Unregister(uint64_t id);
   void WaitDrained(std::shared_ptr<struct DrainState> st);
 
