@@ -6,14 +6,15 @@
 #include <string_view>
 #include <vector>
 
+#include "core/role.h"
 #include "core/secret.h"
 
 namespace opsdeck::config {
 
-// Who may do what (PRODUCT.md, Roles). Checklist items use only
+// Who may do what (PRODUCT.md, Roles): core's Role. Checklist items use only
 // kReleaseManager and kDevops.
-enum class Role { kViewer, kReleaseManager, kDevops, kAdmin };
-std::string_view RoleName(Role role);  // "viewer", "release-manager", ...
+using Role = core::Role;
+using core::RoleName;
 
 // Ordered: a route with `severity: warning` also takes critical events.
 enum class Severity { kInfo, kWarning, kCritical };

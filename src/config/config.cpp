@@ -35,7 +35,6 @@ const ReleaseTemplateConfig* Config::FindTemplate(std::string_view name) const {
 }
 
 using internal::NameIn;
-std::string_view RoleName(Role role) { return NameIn(internal::kRoleNames, role); }
 std::string_view SeverityName(Severity severity) {
   return NameIn(internal::kSeverityNames, severity);
 }

@@ -6,7 +6,14 @@
 namespace opsdeck::store {
 
 SqlStore::SqlStore(std::unique_ptr<Database> db, const core::Clock& clock)
-    : db_(std::move(db)), clock_(clock), environments_(*db_, clock), audit_(*db_, clock) {}
+    : db_(std::move(db)),
+      clock_(clock),
+      environments_(*db_, clock),
+      audit_(*db_, clock),
+      users_(*db_, clock),
+      tokens_(*db_, clock),
+      sessions_(*db_, clock),
+      throttle_(*db_) {}
 
 SqlStore::~SqlStore() { db_->Close(); }
 

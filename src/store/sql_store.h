@@ -11,6 +11,10 @@
 #include "store/database.h"
 #include "store/sql_audit_store.h"
 #include "store/sql_environment_store.h"
+#include "store/sql_session_store.h"
+#include "store/sql_throttle_store.h"
+#include "store/sql_token_store.h"
+#include "store/sql_user_store.h"
 #include "store/store.h"
 
 namespace opsdeck::store {
@@ -26,6 +30,10 @@ class SqlStore final : public Store {
   core::Result<int> SchemaVersion() override;
   EnvironmentStore& environments() override { return environments_; }
   AuditStore& audit() override { return audit_; }
+  UserStore& users() override { return users_; }
+  TokenStore& tokens() override { return tokens_; }
+  SessionStore& sessions() override { return sessions_; }
+  ThrottleStore& throttle() override { return throttle_; }
   void Close() override { db_->Close(); }
   StoreStats Stats() const override { return db_->Stats(); }
 
@@ -37,6 +45,10 @@ class SqlStore final : public Store {
   const core::Clock& clock_;
   SqlEnvironmentStore environments_;
   SqlAuditStore audit_;
+  SqlUserStore users_;
+  SqlTokenStore tokens_;
+  SqlSessionStore sessions_;
+  SqlThrottleStore throttle_;
 };
 
 }  // namespace opsdeck::store

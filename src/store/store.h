@@ -23,6 +23,7 @@
 #include "core/clock.h"
 #include "core/environment.h"
 #include "core/result.h"
+#include "store/auth_stores.h"
 
 namespace opsdeck::store {
 
@@ -101,6 +102,10 @@ class Store {
 
   virtual EnvironmentStore& environments() = 0;
   virtual AuditStore& audit() = 0;
+  virtual UserStore& users() = 0;
+  virtual TokenStore& tokens() = 0;
+  virtual SessionStore& sessions() = 0;
+  virtual ThrottleStore& throttle() = 0;
 
   // Waits for queued writes, then closes every connection. Idempotent.
   virtual void Close() = 0;

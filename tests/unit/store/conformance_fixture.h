@@ -52,6 +52,31 @@ inline int64_t Count(SqlStore& store, const std::string& sql) {
   return n.value_or(-1);
 }
 
+// A distinct, well-formed hex SHA-256 for tests ("000...0n").
+inline std::string Hash(int n) {
+  std::string digits = std::to_string(n);
+  return std::string(64 - digits.size(), '0') + digits;
+}
+inline const std::string kPasswordHash = "$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHQ$aGFzaGhhc2hoYXNo";
+inline const std::string kPasswordHash2 = "$argon2id$v=19$m=19456,t=2,p=1$b3RoZXJzYWx0$b3RoZXJoYXNo";
+inline const std::string kCsrf = "csrf-token-0123456789abcdef";
+
+// Every column of every audit row, as text, for "this secret appears nowhere" checks.
+inline std::string AuditTableText(SqlStore& store) {
+  auto text = ReadValue<std::string>(store.database(), [](Tx& tx) -> core::Result<std::string> {
+    auto rows = tx.Query("SELECT * FROM audit_events ORDER BY id");
+    if (!rows) return rows.error();
+    std::string out;
+    for (const Row& r : *rows) {
+      for (const Value& v : r) out += TextOr(v, "NULL") + "|";
+      out += "\n";
+    }
+    return out;
+  });
+  EXPECT_TRUE(text) << text.error().ToString();
+  return text.value_or("");
+}
+
 class StoreConformance : public ::testing::TestWithParam<std::string_view> {
  protected:
   void SetUp() override {
