@@ -30,6 +30,8 @@ struct ProxyHeaderConfig {
 
 struct AuthConfig {
   bool anonymous_read = false;  // unauthenticated GETs act as viewer
+  core::Duration session_idle = std::chrono::hours(12);   // UI session idle expiry
+  core::Duration session_max = std::chrono::hours(24 * 7);  // UI session absolute expiry
   std::vector<ApiTokenConfig> tokens;
   std::optional<ProxyHeaderConfig> proxy_header;
 };

@@ -62,6 +62,8 @@ void ReadAuth(const Value& value, AuthConfig* out) {
   auto map = value.AsMap();
   if (!map) return;
   map->ReadBool("anonymous_read", &out->anonymous_read);
+  map->ReadDuration("session_idle", &out->session_idle);
+  map->ReadDuration("session_max", &out->session_max);
   if (auto tokens = map->Get("tokens")) {
     for (const Value& item : tokens->AsList().value_or(std::vector<Value>{}))
       ReadToken(item, &out->tokens);

@@ -1,0 +1,29 @@
+// Cryptographic helpers for credentials: random tokens, SHA-256, constant-time
+// comparison (libsodium/OpenSSL), argon2id password hashes (libsodium).
+// Thread-safe: stateless; Init() is idempotent and called by every function.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "core/result.h"
+
+namespace opsdeck::net {
+
+// `bytes` random bytes as unpadded base64url (32 bytes -> 43 characters).
+std::string RandomToken(size_t bytes = 32);
+// Lower-case hex SHA-256 of `data`.
+std::string Sha256Hex(std::string_view data);
+// Equal length and contents, in time independent of where they differ.
+bool ConstantTimeEquals(std::string_view a, std::string_view b);
+
+// argon2id (libsodium's crypto_pwhash_str with the interactive limits): the
+// encoded string carries its own salt and parameters.
+core::Result<std::string> HashPassword(std::string_view password);
+// False for a wrong password or a malformed hash; never throws.
+bool VerifyPassword(std::string_view encoded_hash, std::string_view password);
+
+// Minimum password length accepted by the CLI and API.
+inline constexpr size_t kMinPasswordLength = 10;
+
+}  // namespace opsdeck::net
