@@ -48,8 +48,11 @@ function yamlString(value) {
   return JSON.stringify(String(value)); // a JSON string is a valid YAML scalar
 }
 
-/** The config file text for a test server. */
-export function configYaml({ port, dbPath, environments }) {
+/**
+ * The config file text for a test server. `auth` is a flat object of `auth:`
+ * keys ({ anonymous_read: true }).
+ */
+export function configYaml({ port, dbPath, environments, auth }) {
   const lines = [
     'server:',
     `  listen: ${yamlString(`127.0.0.1:${port}`)}`,
@@ -62,6 +65,12 @@ export function configYaml({ port, dbPath, environments }) {
     for (const env of environments) {
       lines.push(`  - name: ${yamlString(env.name)}`);
       if (env.protected) lines.push('    protected: true');
+    }
+  }
+  if (auth) {
+    lines.push('auth:');
+    for (const [key, value] of Object.entries(auth)) {
+      lines.push(`  ${key}: ${typeof value === 'string' ? yamlString(value) : String(value)}`);
     }
   }
   return lines.join('\n') + '\n';
@@ -91,21 +100,56 @@ async function waitForHealthy(url, child, logs) {
 }
 
 /**
- * Starts `opsdeck serve --config FILE` on a free port with a fresh SQLite file
- * in a temp directory. Returns { url, port, dir, logs(), stop() }; stop() is
- * idempotent, ends the process (SIGTERM, then SIGKILL) and removes the dir.
+ * Runs `opsdeck ARGS...` to completion, writing `input` to its stdin.
+ * Resolves { code, stdout, stderr }; rejects when it runs past `timeoutMs`.
  */
-export async function startServer({ environments } = {}) {
+export function runCli(args, { input = '', cwd, timeoutMs = 20000 } = {}) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(binaryPath(), args, { cwd, stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env } });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (c) => { stdout += c; });
+    child.stderr.on('data', (c) => { stderr += c; });
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`opsdeck ${args.join(' ')} ran past ${timeoutMs} ms:\n${stdout}${stderr}`));
+    }, timeoutMs);
+    child.on('error', (err) => { clearTimeout(timer); reject(err); });
+    child.on('close', (code) => { clearTimeout(timer); resolve({ code, stdout, stderr }); });
+    child.stdin.on('error', () => { /* exited before reading: the exit code tells */ });
+    child.stdin.end(input);
+  });
+}
+
+/**
+ * Starts `opsdeck serve --config FILE` on a free port with a fresh SQLite file
+ * in a temp directory. `auth` goes to the config's `auth:` section. `setup`,
+ * when given, runs once before the server starts, with { configPath, dir }
+ * (for example to add users with runCli). Returns { url, port, dir,
+ * configPath, logs(), stop() }; stop() is idempotent, ends the process
+ * (SIGTERM, then SIGKILL) and removes the dir.
+ */
+export async function startServer({ environments, auth, setup } = {}) {
   const binary = binaryPath();
   if (!existsSync(binary)) {
     throw new Error(`no opsdeck binary at ${binary}: build it (make build) or set OPSDECK_BINARY`);
   }
   const dir = await mkdtemp(path.join(tmpdir(), 'opsdeck-e2e-'));
+  const configPath = path.join(dir, 'opsdeck.yaml');
+  const dbPath = path.join(dir, 'db');
+  if (setup) {
+    try {
+      await writeFile(configPath, configYaml({ port: await freePort(), dbPath, environments, auth }));
+      await setup({ configPath, dir });
+    } catch (err) {
+      await rm(dir, { recursive: true, force: true });
+      throw err;
+    }
+  }
   let lastError;
   for (let attempt = 0; attempt < 3; ++attempt) { // the port may be taken between probe and bind
     const port = await freePort();
-    const configPath = path.join(dir, 'opsdeck.yaml');
-    await writeFile(configPath, configYaml({ port, dbPath: path.join(dir, 'db'), environments }));
+    await writeFile(configPath, configYaml({ port, dbPath, environments, auth }));
     let output = '';
     const logs = () => output;
     const child = spawn(binary, ['serve', '--config', configPath], {
@@ -133,7 +177,7 @@ export async function startServer({ environments } = {}) {
     const url = `http://127.0.0.1:${port}`;
     try {
       await waitForHealthy(url, child, logs);
-      return { url, port, dir, logs, stop };
+      return { url, port, dir, configPath, logs, stop };
     } catch (err) {
       lastError = err;
       stopped = true; // keep dir for the next attempt; kill this process only

@@ -1,7 +1,8 @@
-// The overview page in a real browser against the real binary: environments
-// in promotion order, the protected marker, a clean console under a strict CSP,
-// light and dark, desktop and phone widths, keyboard use, and the static-asset
-// caching contract. Screenshots go to test-results/.
+// The overview page in a real browser against the real binary, with
+// auth.anonymous_read so it renders without signing in: environments in
+// promotion order, the protected marker, the "Sign in" link, a clean console
+// under a strict CSP, light and dark, desktop and phone widths, keyboard use,
+// and the static-asset caching contract. Screenshots go to test-results/.
 //   npm run test:e2e            (OPSDECK_BINARY defaults to build/opsdeck)
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
@@ -30,7 +31,9 @@ describe('overview', () => {
   let browser;
 
   before(async () => {
-    server = await startServer({ environments: ENVIRONMENTS });
+    // anonymous_read: the overview renders without signing in (login.test.mjs
+    // covers the sign-in itself).
+    server = await startServer({ environments: ENVIRONMENTS, auth: { anonymous_read: true } });
     browser = await launchBrowser();
   });
 
@@ -67,6 +70,12 @@ describe('overview', () => {
       assert.equal(await marker.count(), 1);
       assert.match(await marker.innerText(), /protected/i);
       assert.ok(await marker.isVisible());
+
+      // Not signed in: the header offers the login page.
+      const signIn = page.locator('header.topbar a[data-sign-in]');
+      assert.equal(await signIn.getAttribute('href'), '/login');
+      assert.match(await signIn.innerText(), /Sign in/);
+      assert.equal(await page.locator('[data-account], meta[name="csrf-token"]').count(), 0);
 
       assert.equal(await page.locator('[style]').count(), 0, 'no style attributes');
       assert.equal(await page.locator('script:not([src])').count(), 0, 'no inline scripts');

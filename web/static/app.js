@@ -6,6 +6,9 @@
 //     every server-sent event to listeners of the `opsdeck:event` DOM event.
 //     Without the attribute, or when the stream answers an error (404 before the
 //     endpoint exists), nothing happens.
+//  3. opsdeck.fetch(url, opts): fetch() that sends the session's CSRF token
+//     (<meta name="csrf-token">) as X-CSRF-Token on same-origin requests other
+//     than GET/HEAD. Page scripts use it for every mutation.
 (() => {
   'use strict';
 
@@ -55,8 +58,22 @@
     };
   }
 
-  // For page scripts of later pages: re-run after inserting fresh markup.
-  window.opsdeck = Object.freeze({ localizeTimes });
+  // Never sent to another origin, nor on reads (they must not need it).
+  function fetchWithCsrf(url, opts = {}) {
+    const method = (opts.method || (url instanceof Request ? url.method : 'GET')).toUpperCase();
+    const target = new URL(url instanceof Request ? url.url : url, location.href);
+    const meta = document.querySelector('meta[name="csrf-token"]');
+    if (method === 'GET' || method === 'HEAD' || !meta || target.origin !== location.origin) {
+      return fetch(url, opts);
+    }
+    const headers = new Headers(opts.headers || (url instanceof Request ? url.headers : undefined));
+    headers.set('X-CSRF-Token', meta.content);
+    return fetch(url, { credentials: 'same-origin', ...opts, headers });
+  }
+
+  // For page scripts of later pages: localizeTimes after inserting fresh
+  // markup, fetch for requests that change something.
+  window.opsdeck = Object.freeze({ localizeTimes, fetch: fetchWithCsrf });
 
   localizeTimes(document);
   connectStream();

@@ -1,4 +1,4 @@
-// The overview and not-found pages: model -> mustache data -> HTML.
+// The overview, login and not-found pages: model -> mustache data -> HTML.
 #include "http/ui/pages.h"
 
 #include <algorithm>
@@ -96,6 +96,18 @@ std::string RenderOverview(const OverviewModel& model) {
   page.set("legend", Legend());
   page.set("environments", EnvironmentList(model.environments));
   return RenderPage(Page::kOverview, "Overview", model.shell, "overview", std::move(page));
+}
+
+std::string RenderLogin(const LoginModel& model) {
+  data page{data::type::object};
+  page.set("has_error", !model.error.empty());
+  page.set("error", model.error);
+  page.set("has_username", !model.username.empty());
+  page.set("username", model.username);
+  page.set("next", model.next);
+  page.set("has_csrf", !model.shell.csrf_token.empty());
+  page.set("csrf", model.shell.csrf_token);
+  return RenderPage(Page::kLogin, "Sign in", model.shell, "login", std::move(page));
 }
 
 std::string RenderNotFound(std::string_view path, const ShellModel& shell) {

@@ -38,6 +38,17 @@ struct ShellModel {
   // The server-sent events endpoint app.js subscribes to for live updates
   // ("/api/v1/stream"); empty (the default) turns live updates off.
   std::string stream_url;
+  // Who is signed in. When signed_in, the header shows "user_name · user_role"
+  // and, when csrf_token is set (a cookie session), a Sign out form that posts
+  // it to /logout. A signed-in user without a token (a trusted-proxy user) has
+  // no session to end, so no Sign out button. Signed out, every page but the
+  // login page links to /login.
+  std::string user_name;  // "alice"
+  std::string user_role;  // core::RoleName: "admin"
+  // The session's CSRF token. Also rendered as <meta name="csrf-token">, which
+  // opsdeck.fetch (app.js) sends as X-CSRF-Token on same-origin mutations.
+  std::string csrf_token;
+  bool signed_in = false;
 };
 
 struct EnvironmentCard {
@@ -58,6 +69,18 @@ std::vector<EnvironmentCard> EnvironmentCards(const std::vector<core::Environmen
 
 // GET /: the environments in promotion order, one column each.
 std::string RenderOverview(const OverviewModel& model);
+
+// GET /login (and POST /login with an error): a centred sign-in card without
+// navigation. The form posts `username`, `password` and the hidden `next` to
+// /login (plus `csrf_token` when shell.csrf_token is set, e.g. a pre-session
+// token). `next` is echoed as it is given; the server validates it.
+struct LoginModel {
+  ShellModel shell;
+  std::string error;     // shown in a role="alert" region when not empty
+  std::string username;  // refilled after a failed attempt
+  std::string next;      // the page to return to: "/", "/releases?x=1"
+};
+std::string RenderLogin(const LoginModel& model);
 
 // Any unknown page: a styled 404 naming the path (escaped, shortened).
 std::string RenderNotFound(std::string_view path, const ShellModel& shell = {});

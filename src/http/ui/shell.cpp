@@ -94,6 +94,17 @@ std::string RenderPage(Page active, std::string_view title, const ShellModel& sh
   page_data.set("shell_product", shell.product_version.empty()
                                      ? std::string("opsdeck")
                                      : "opsdeck " + shell.product_version);
+  // The login page is bare: no top bar, no navigation, a centred card.
+  const bool bare = active == Page::kLogin;
+  page_data.set("shell_bare", bare);
+  page_data.set("shell_signed_in", shell.signed_in);
+  page_data.set("shell_user_name", shell.user_name);
+  page_data.set("shell_user_role", shell.user_role);
+  page_data.set("shell_has_role", !shell.user_role.empty());
+  page_data.set("shell_has_csrf", !shell.csrf_token.empty());
+  page_data.set("shell_csrf", shell.csrf_token);
+  page_data.set("shell_can_sign_out", shell.signed_in && !shell.csrf_token.empty());
+  page_data.set("shell_show_sign_in", !shell.signed_in && !bare);
   page_data.set("shell_nav_groups", NavigationGroups(active));
   // Partials are templates of ours, never outside text: these two names are
   // looked up at the layout's top level only, where the context is this object.

@@ -25,6 +25,7 @@ enum class Page {
   kIncidents,
   kDocsAudit,
   kAuditLog,
+  kLogin,  // not in the navigation; rendered without the top bar and sidebar
 };
 
 // Renders the page template `page_template` (a name for ui::Template) with
