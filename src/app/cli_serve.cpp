@@ -19,6 +19,7 @@
 #include "app/reloader.h"
 #include "app/store_factory.h"
 #include "config/loader.h"
+#include "http/authorize.h"
 #include "http/routes.h"
 #include "http/server.h"
 #include "net/io_pool.h"
@@ -91,6 +92,7 @@ int RunServe(const std::string& path) {
   http::AddHealthRoutes(router, services);
   http::AddApiRoutes(router, services);
   http::AddUiRoutes(router, services);
+  http::AddLoginRoutes(router, services);
   std::vector<std::string> names;
   for (const auto& r : router.routes()) names.push_back(r.name);
   http::HttpMetrics metrics(std::move(names), services.build);
@@ -106,8 +108,12 @@ int RunServe(const std::string& path) {
   options.idle_timeout = cfg->server.idle_timeout;
   options.write_timeout = cfg->server.body_timeout;
   options.max_connections = cfg->server.max_connections;
+  const http::Authenticator authenticator(services.config, *store, clock);
+  auto authorize = [&authenticator, &holder](const http::Route& route, http::RequestContext& ctx) {
+    return http::Authorize(route, ctx, authenticator, holder.Get()->auth.anonymous_read);
+  };
   auto created = http::Server::Create(io, db_pool.get_executor(), options, router, metrics,
-                                      http::NotFoundHandlerFor(services));
+                                      http::NotFoundHandlerFor(services), authorize);
   if (!created) {
     net::LogError("cannot start the HTTP server", {{"error", created.error().ToString()}});
     db_pool.join();

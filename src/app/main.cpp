@@ -54,6 +54,49 @@ int main(int argc, char** argv) {
                  "(serve also applies them at start.)");
   migrate->add_option("-c,--config", config_path, "Config file (default: $OPSDECK_CONFIG or opsdeck.yaml)");
 
+  UserCommand user_cmd;
+  auto* user = app.add_subcommand("user", "Manage local users (audited as cli:$USER).");
+  user->require_subcommand(1);
+  auto add_config = [&config_path](CLI::App* c) {
+    c->add_option("-c,--config", config_path, "Config file (default: $OPSDECK_CONFIG or opsdeck.yaml)");
+  };
+  {
+    auto* c = user->add_subcommand("add", "Create a user; the password is read as one line from stdin.");
+    c->add_option("name", user_cmd.name, "User name (A-Z a-z 0-9 . _ @ -)")->required();
+    c->add_option("-r,--role", user_cmd.role, "viewer | release-manager | devops | admin")->required();
+    c->add_flag("--no-password", user_cmd.no_password, "No password sign-in (proxy-header users)");
+    add_config(c);
+    add_config(user->add_subcommand("list", "List users and their roles."));
+    for (const char* action : {"disable", "enable", "set-password"}) {
+      auto* d = user->add_subcommand(action, std::string(action) == "disable"
+                                                 ? "Disable a user and end their sessions."
+                                             : std::string(action) == "enable"
+                                                 ? "Enable a disabled user."
+                                                 : "Set a user's password (one line from stdin).");
+      d->add_option("name", user_cmd.name, "User name")->required();
+      add_config(d);
+    }
+    auto* r = user->add_subcommand("set-role", "Change a user's role.");
+    r->add_option("name", user_cmd.name, "User name")->required();
+    r->add_option("role", user_cmd.role, "viewer | release-manager | devops | admin")->required();
+    add_config(r);
+  }
+
+  TokenCommand token_cmd;
+  auto* token = app.add_subcommand("token", "Manage API tokens (audited as cli:$USER).");
+  token->require_subcommand(1);
+  {
+    auto* c = token->add_subcommand("add", "Create an API token; prints it once on stdout.");
+    c->add_option("name", token_cmd.name, "Token name")->required();
+    c->add_option("-r,--role", token_cmd.role, "viewer | release-manager | devops | admin")->required();
+    c->add_option("--expires", token_cmd.expires_in, "Lifetime such as 90d (default: never)");
+    add_config(c);
+    add_config(token->add_subcommand("list", "List tokens (never their values)."));
+    auto* r = token->add_subcommand("revoke", "Revoke a token.");
+    r->add_option("name", token_cmd.name, "Token name")->required();
+    add_config(r);
+  }
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -67,10 +110,22 @@ int main(int argc, char** argv) {
     return kExitUsage;
   }
 
+  // Commands other than serve log warnings only (serve applies log.*).
+  opsdeck::net::ConfigureLogging(opsdeck::net::LogLevel::kWarn, opsdeck::net::LogFormat::kText);
   int code = kExitUsage;
   if (*serve) code = RunServe(config_path);
   if (*check) code = RunCheckConfig(check_path, quiet);
   if (*migrate) code = RunMigrate(config_path);
+  if (*user) {
+    user_cmd.config_path = config_path;
+    user_cmd.action = user->get_subcommands().front()->get_name();
+    code = RunUser(user_cmd);
+  }
+  if (*token) {
+    token_cmd.config_path = config_path;
+    token_cmd.action = token->get_subcommands().front()->get_name();
+    code = RunToken(token_cmd);
+  }
   opsdeck::net::FlushLogs();
   return code;
 }

@@ -1,5 +1,5 @@
 // The route table: every route is declared once with its method, path pattern,
-// a name (the metrics label) and where its handler runs. A request that
+// a name (the metrics label), who may call it, and where its handler runs. A request that
 // matches no declaration gets 404 (or 405 when only the method is wrong).
 // Built once at start-up, then read-only: safe to share between threads.
 #pragma once
@@ -9,6 +9,7 @@
 #include <string_view>
 #include <vector>
 
+#include "http/access.h"
 #include "http/types.h"
 
 namespace opsdeck::http {
@@ -23,6 +24,7 @@ struct Route {
   beast_http::verb method;
   std::string pattern;  // "/api/v1/runs/{id}", "/static/*"
   std::string name;     // metrics label; defaults to the pattern
+  Access access;        // who may call it (default: nobody)
   Exec exec = Exec::kInline;
   Handler handler;
   // The path carries a secret (a heartbeat token): logs show the pattern.

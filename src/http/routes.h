@@ -13,6 +13,7 @@ namespace opsdeck::http {
 void AddHealthRoutes(Router& router, const Services& services);  // /healthz /readyz /metrics
 void AddApiRoutes(Router& router, const Services& services);     // /api/v1/...
 void AddUiRoutes(Router& router, const Services& services);      // / and /static/*
+void AddLoginRoutes(Router& router, const Services& services);   // /login /logout
 
 // 404 / 405: JSON under /api/ and /hooks/, an HTML page elsewhere.
 Response NotFound(RequestContext& ctx, const std::string& allow, const Services& services);

@@ -26,13 +26,15 @@ struct DrainState {
 };
 
 Server::Server(net::IoPool& io, asio::any_io_executor db_executor, ServerOptions options,
-               const Router& router, HttpMetrics& metrics, NotFoundHandler not_found)
+               const Router& router, HttpMetrics& metrics, NotFoundHandler not_found,
+               AuthorizeFn authorize)
     : io_(io),
       db_executor_(std::move(db_executor)),
       options_(std::move(options)),
       router_(router),
       metrics_(metrics),
       not_found_(std::move(not_found)),
+      authorize_(std::move(authorize)),
       acceptor_(io.Main()),
       sweep_timer_(io.Main()),
       body_limit_(options_.body_limit) {}
@@ -48,9 +50,10 @@ core::Result<std::unique_ptr<Server>> Server::Create(net::IoPool& io,
                                                      asio::any_io_executor db_executor,
                                                      ServerOptions options, const Router& router,
                                                      HttpMetrics& metrics,
-                                                     NotFoundHandler not_found) {
+                                                     NotFoundHandler not_found,
+                                                     AuthorizeFn authorize) {
   std::unique_ptr<Server> s(new Server(io, std::move(db_executor), std::move(options), router,
-                                       metrics, std::move(not_found)));
+                                       metrics, std::move(not_found), std::move(authorize)));
   boost::system::error_code ec;
   const auto address = asio::ip::make_address(s->options_.host, ec);
   if (ec) {

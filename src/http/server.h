@@ -22,6 +22,7 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -48,6 +49,9 @@ struct ServerOptions {
 
 // The fallback for requests that match no route (404) or only by path (405).
 using NotFoundHandler = std::function<Response(RequestContext&, const std::string& allow)>;
+// The authorization gate (http/authorize.h): a refusal, or nullopt to proceed.
+// Called on the database executor for every route that is not public.
+using AuthorizeFn = std::function<std::optional<Response>(const Route&, RequestContext&)>;
 
 class Server {
  public:
@@ -56,7 +60,8 @@ class Server {
                                                       boost::asio::any_io_executor db_executor,
                                                       ServerOptions options, const Router& router,
                                                       HttpMetrics& metrics,
-                                                      NotFoundHandler not_found);
+                                                      NotFoundHandler not_found,
+                                                      AuthorizeFn authorize);
   ~Server();
   Server(const Server&) = delete;
   Server& operator=(const Server&) = delete;
@@ -75,7 +80,7 @@ class Server {
  private:
   Server(net::IoPool& io, boost::asio::any_io_executor db_executor,
          ServerOptions options, const Router& router, HttpMetrics& metrics,
-         NotFoundHandler not_found);
+         NotFoundHandler not_found, AuthorizeFn authorize);
 
   // How often phase deadlines are checked: a timeout fires within this much
   // of its configured value.
@@ -95,6 +100,7 @@ class Server {
   const Router& router_;
   HttpMetrics& metrics_;
   NotFoundHandler not_found_;
+  AuthorizeFn authorize_;
   boost::asio::ip::tcp::acceptor acceptor_;
   boost::asio::steady_timer sweep_timer_;
   std::atomic<bool> sweep_stopped_{false};

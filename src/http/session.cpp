@@ -65,6 +65,21 @@ Response Invoke(const Route& route, RequestContext& ctx) {
                        "internal error");
 }
 
+// On every response. Pages set their own, stricter-for-them CSP (ui/pages.h);
+// everything else may load nothing and be framed by nobody.
+void AddSecurityHeaders(Response& res, bool authenticated) {
+  res.set("X-Content-Type-Options", "nosniff");
+  if (res.find("Content-Security-Policy") == res.end()) {
+    res.set("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'");
+  }
+  if (res.find("Referrer-Policy") == res.end()) res.set("Referrer-Policy", "same-origin");
+  if (res.find("X-Frame-Options") == res.end()) res.set("X-Frame-Options", "DENY");
+  // Answers for a signed-in principal are never kept by shared caches.
+  if (authenticated && res.find(beast_http::field::cache_control) == res.end()) {
+    res.set(beast_http::field::cache_control, "no-store");
+  }
+}
+
 Response SimpleError(unsigned version, beast_http::status status, std::string_view code,
                      std::string_view message) {
   Request dummy{beast_http::verb::get, "/", version};
@@ -273,16 +288,23 @@ Awaitable<Response> SessionRunner::Dispatch(Request& req) {
   } else {
     route_index = server_.router_.IndexOf(match.route);
     ctx.route = match.route->name;
-    if (match.route->exec == Exec::kInline) {
-      res = Invoke(*match.route, ctx);
+    const Route& route = *match.route;
+    const bool gated = route.access.kind == Access::Kind::kRoles;
+    if (!gated && route.exec == Exec::kInline) {
+      res = Invoke(route, ctx);
     } else {
-      // Blocking work runs on the database executor; this coroutine resumes
-      // on the connection's thread afterwards.
+      // Authentication and blocking handlers run on the database executor;
+      // this coroutine resumes on the connection's thread afterwards.
       std::optional<Response> out;
-      const Route& route = *match.route;
       co_await asio::co_spawn(
           server_.db_executor_,
           [&]() -> asio::awaitable<void> {
+            if (gated) {
+              if (auto refusal = server_.authorize_(route, ctx)) {
+                out.emplace(std::move(*refusal));
+                co_return;
+              }
+            }
             out.emplace(Invoke(route, ctx));
             co_return;
           },
@@ -292,7 +314,7 @@ Awaitable<Response> SessionRunner::Dispatch(Request& req) {
   }
   res.set(beast_http::field::server, "opsdeck");
   res.set("X-Request-Id", ctx.request_id);
-  res.set("X-Content-Type-Options", "nosniff");
+  AddSecurityHeaders(res, ctx.principal.authenticated());
   if (req.method() == beast_http::verb::head) {
     const auto len = res.body().size();
     res.body().clear();
@@ -311,7 +333,8 @@ Awaitable<Response> SessionRunner::Dispatch(Request& req) {
                              {"status", status},
                              {"bytes", static_cast<unsigned long>(res.body().size())},
                              {"duration_ms", static_cast<double>(micros) / 1000.0},
-                             {"remote", conn_->remote_address}});
+                             {"remote", conn_->remote_address},
+                             {"actor", ctx.principal.ToActor().ToString()}});
   }
   co_return res;
 }

@@ -9,6 +9,7 @@
 #include <string>
 
 #include "core/clock.h"
+#include "core/role.h"
 
 namespace opsdeck::http {
 
@@ -25,6 +26,7 @@ struct RequestContext {
   std::map<std::string, std::string> params;  // `{name}` path segments
   std::string path;                           // target without the query
   std::string query;                          // after '?', undecoded
+  core::Principal principal;                  // set by authorization (anonymous before)
 };
 
 }  // namespace opsdeck::http

@@ -18,10 +18,16 @@ Response HtmlPage(const Request& req, beast_http::status status, std::string htm
   return res;
 }
 
-ui::ShellModel Shell(const Services& services) {
+ui::ShellModel Shell(const Services& services, const core::Principal& who) {
   ui::ShellModel shell;
   shell.product_version = services.build.version;
   shell.storage_backend = std::string(services.store->Backend());
+  shell.signed_in = who.authenticated();
+  if (shell.signed_in) {
+    shell.user_name = who.name;
+    shell.user_role = std::string(core::RoleName(who.role));
+    shell.csrf_token = who.csrf_token;
+  }
   return shell;
 }
 
@@ -32,17 +38,17 @@ bool ApiPath(std::string_view path) {
 }  // namespace
 
 void AddUiRoutes(Router& router, const Services& services) {
-  router.Add({beast_http::verb::get, "/", "ui:overview", Exec::kInline,
+  router.Add({beast_http::verb::get, "/", "ui:overview", Access::AnyRole(), Exec::kInline,
               [&services](RequestContext& ctx) {
                 auto cfg = services.config();
                 ui::OverviewModel model;
-                model.shell = Shell(services);
+                model.shell = Shell(services, ctx.principal);
                 model.now_rfc3339 = core::FormatRfc3339(services.clock->Now());
                 model.environments = ui::EnvironmentCards(cfg->environments);
                 return HtmlPage(ctx.request, beast_http::status::ok, ui::RenderOverview(model));
               }});
 
-  router.Add({beast_http::verb::get, "/static/*", "ui:static", Exec::kInline,
+  router.Add({beast_http::verb::get, "/static/*", "ui:static", Access::Public(), Exec::kInline,
               [](RequestContext& ctx) {
                 const ui::StaticReply r =
                     ui::ServeStatic(ctx.path, ctx.request[beast_http::field::if_none_match]);
@@ -83,7 +89,7 @@ Response NotFound(RequestContext& ctx, const std::string& allow, const Services&
     return ErrorResponse(ctx.request, beast_http::status::not_found, "not_found",
                          "no such endpoint");
   }
-  return HtmlPage(ctx.request, beast_http::status::not_found, ui::RenderNotFound(ctx.path, Shell(services)));
+  return HtmlPage(ctx.request, beast_http::status::not_found, ui::RenderNotFound(ctx.path, Shell(services, ctx.principal)));
 }
 
 }  // namespace opsdeck::http

@@ -29,9 +29,64 @@ export async function freePort() {
 
 export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
+// Secrets every integration config carries. No API answer, page or log line
+// may ever contain them: assertNoSecretsLeaked() scans everything this
+// process received from opsdeck and every log it wrote.
+export const SECRETS = {
+  discord: 'https://discord.com/api/webhooks/123456789012345678/it-secret-discord-Zq9xY',
+  jira: 'it-secret-jira-token-Kx7wQ2',
+  apiToken: 'it-secret-api-token-Pw3-0123456789',
+};
+export const ADMIN = { Authorization: `Bearer ${SECRETS.apiToken}` };
+
+export function secretsBlock({ anonymousRead = true, extraAuth = '' } = {}) {
+  return `
+auth:
+  anonymous_read: ${anonymousRead}
+  tokens:
+    - {name: it-admin, role: admin, token: "${SECRETS.apiToken}"}
+${extraAuth}
+notifications:
+  channels:
+    - {name: pipeline-notifications, type: discord, url: "${SECRETS.discord}"}
+jira:
+  url: https://acme.atlassian.net
+  api_version: 3
+  email: ops@acme.example
+  token: "${SECRETS.jira}"
+  project: OPS
+  issue_type: Task
+`;
+}
+
+// Every answer fetched in this process is kept for the leak scan.
+const received = [];
+const realFetch = globalThis.fetch;
+globalThis.fetch = async (...args) => {
+  const r = await realFetch(...args);
+  const copy = r.clone();
+  received.push(copy.text().then((t) => `${JSON.stringify([...r.headers])}\n${t}`).catch(() => ''));
+  return r;
+};
+export function recordReceived(text) { received.push(Promise.resolve(text)); }
+
+export async function assertNoSecretsLeaked(...servers) {
+  const texts = await Promise.all(received);
+  for (const srv of servers) texts.push(srv.log, srv.stdout);
+  let scanned = 0;
+  for (const t of texts) {
+    scanned += t.length;
+    for (const [name, secret] of Object.entries(SECRETS)) {
+      if (t.includes(secret)) throw new Error(`the ${name} secret leaked into: ${t.slice(0, 300)}`);
+    }
+  }
+  if (scanned === 0) throw new Error('nothing was scanned');
+  return { answers: texts.length - 2 * servers.length, bytes: scanned };
+}
+
 // Runs the binary to completion (check-config, migrate, --help).
-export function runCli(args, { env = {}, timeout = 30000 } = {}) {
-  const r = spawnSync(BINARY, args, { env: { ...process.env, ...env }, timeout, encoding: 'utf8' });
+export function runCli(args, { env = {}, timeout = 30000, input } = {}) {
+  const r = spawnSync(BINARY, args, { env: { ...process.env, ...env }, timeout, encoding: 'utf8', input });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -68,11 +123,14 @@ export class Server {
 }
 
 // Writes `yaml` (a function of {port, dir}) and starts `opsdeck serve`.
-export async function startServer(yaml, { env = {}, readyPath = '/healthz' } = {}) {
+// `setup({configPath, dir})` runs once before the server starts (e.g. to
+// create users with the CLI on the same database).
+export async function startServer(yaml, { env = {}, readyPath = '/healthz', setup } = {}) {
   const dir = tempDir();
   const port = await freePort();
   const configPath = path.join(dir, 'opsdeck.yaml');
   fs.writeFileSync(configPath, yaml({ port, dir }));
+  if (setup) await setup({ configPath, dir });
   const proc = spawn(BINARY, ['serve', '--config', configPath], {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -108,6 +166,7 @@ environments:
   - name: staging
   - name: production
     protected: true
+${secretsBlock()}
 ${extra}`;
 }
 
@@ -119,6 +178,7 @@ export function rawConnect(port) {
     let closedAt = null;
     const closed = new Promise((r) => socket.on('close', () => { closedAt = Date.now(); r(); }));
     socket.on('data', (d) => { buf += d.toString('latin1'); });
+    socket.on('close', () => recordReceived(buf));
     socket.on('error', () => {});
     socket.once('connect', () => resolve({ socket, data: () => buf, closed, closedAt: () => closedAt }));
     socket.once('error', reject);

@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import { describe, it } from 'node:test';
 
-import { sleep, sqliteConfig, startServer } from './lib.mjs';
+import { ADMIN, assertNoSecretsLeaked, sleep, sqliteConfig, startServer } from './lib.mjs';
 
 async function envNames(server) {
   const r = await fetch(`${server.url}/api/v1/environments`);
@@ -52,7 +52,7 @@ describe('config reload', () => {
 
       // An invalid file is refused with all its errors; the running config stays.
       fs.writeFileSync(server.configPath, `${fs.readFileSync(server.configPath, 'utf8')}\nbogus_key: 1\nserver2: {}\n`);
-      const r = await fetch(`${server.url}/api/v1/config/reload`, { method: 'POST' });
+      const r = await fetch(`${server.url}/api/v1/config/reload`, { method: 'POST', headers: ADMIN });
       assert.equal(r.status, 400);
       const err = (await r.json()).error;
       assert.equal(err.code, 'invalid_argument');
@@ -66,6 +66,7 @@ describe('config reload', () => {
     } finally {
       const { code } = await server.stop();
       assert.equal(code, 0);
+      await assertNoSecretsLeaked(server);
     }
   });
 });

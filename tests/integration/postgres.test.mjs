@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 
-import { ROOT, freePort, sleep, startServer, tempDir } from './lib.mjs';
+import { ROOT, assertNoSecretsLeaked, freePort, secretsBlock, sleep, startServer, tempDir } from './lib.mjs';
 
 const PG = path.join(ROOT, 'scripts', 'pg.sh');
 
@@ -49,11 +49,15 @@ storage:
   pool_size: 2
 environments: [{name: development}, {name: staging}, {name: production, protected: true}]
 log: {level: warn}
+${secretsBlock()}
 # ${d}
 `, { env: { OPSDECK_IT_PG_DSN: dsn } });
   });
   after(async () => {
-    if (server) assert.equal((await server.stop()).code, 0);
+    if (server) {
+      assert.equal((await server.stop()).code, 0);
+      await assertNoSecretsLeaked(server);
+    }
     try { pg('stop', path.join(dir, 'pg')); } catch { /* already stopped */ }
   });
 

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 
-import { rawConnect, sleep, sqliteConfig, startServer } from './lib.mjs';
+import { assertNoSecretsLeaked, rawConnect, sleep, sqliteConfig, startServer } from './lib.mjs';
 
 const limits = `
 `;
@@ -19,6 +19,7 @@ describe('opsdeck serve (SQLite)', () => {
   after(async () => {
     const { code } = await server.stop();
     assert.equal(code, 0, 'exit code after SIGTERM');
+    await assertNoSecretsLeaked(server);
   });
 
   it('prints its URL on start', () => {

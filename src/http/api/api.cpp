@@ -7,6 +7,8 @@ void AddApiRoutes(Router& router, const Services& services) {
   AddEnvironmentRoutes(router, services);
   AddAuditRoutes(router, services);
   AddConfigRoutes(router, services);
+  AddUserRoutes(router, services);
+  AddTokenRoutes(router, services);
 }
 
 }  // namespace opsdeck::http

@@ -9,5 +9,7 @@ namespace opsdeck::http {
 void AddEnvironmentRoutes(Router& router, const Services& services);
 void AddAuditRoutes(Router& router, const Services& services);
 void AddConfigRoutes(Router& router, const Services& services);
+void AddUserRoutes(Router& router, const Services& services);   // also /api/v1/me
+void AddTokenRoutes(Router& router, const Services& services);
 
 }  // namespace opsdeck::http

@@ -19,7 +19,7 @@ boost::json::value JsonOrNull(const std::string& text) {
 }  // namespace
 
 void AddAuditRoutes(Router& router, const Services& services) {
-  router.Add({beast_http::verb::get, "/api/v1/audit", "", Exec::kDatabase,
+  router.Add({beast_http::verb::get, "/api/v1/audit", "", Access::AnyRole(), Exec::kDatabase,
               [&services](RequestContext& ctx) {
                 auto q = ParseQuery(ctx.query);
                 if (!q) return ErrorResponse(ctx.request, q.error());

@@ -1,22 +1,15 @@
 // POST /api/v1/config/reload: load the config file again; a valid one is
 // swapped in, an invalid one is refused with all its errors and the running
-// config stays. Until accounts land (issue "Accounts, roles and hardening"),
-// only loopback clients may call it; then it becomes admin-only.
+// config stays. Admin only.
 #include "http/api/api_routes.h"
 #include "http/responses.h"
 
 namespace opsdeck::http {
 
 void AddConfigRoutes(Router& router, const Services& services) {
-  router.Add({beast_http::verb::post, "/api/v1/config/reload", "", Exec::kDatabase,
+  router.Add({beast_http::verb::post, "/api/v1/config/reload", "", Access::Only({core::Role::kAdmin}), Exec::kDatabase,
               [&services](RequestContext& ctx) {
-                if (!ctx.remote_is_loopback) {
-                  return ErrorResponse(ctx.request, core::Error::PermissionDenied(
-                                                        "config reload is allowed only from "
-                                                        "loopback until accounts are configured"));
-                }
-                const ReloadOutcome out =
-                    services.reload(core::Actor{"api", ctx.remote_address}, ctx.request_id);
+                const ReloadOutcome out = services.reload(ctx.principal.ToActor(), ctx.request_id);
                 boost::json::array warnings;
                 for (const auto& w : out.warnings) warnings.push_back(boost::json::string(w));
                 if (!out.ok) {

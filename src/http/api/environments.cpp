@@ -5,7 +5,7 @@
 namespace opsdeck::http {
 
 void AddEnvironmentRoutes(Router& router, const Services& services) {
-  router.Add({beast_http::verb::get, "/api/v1/environments", "", Exec::kDatabase,
+  router.Add({beast_http::verb::get, "/api/v1/environments", "", Access::AnyRole(), Exec::kDatabase,
               [&services](RequestContext& ctx) {
                 auto envs = services.store->environments().List();
                 if (!envs) return ErrorResponse(ctx.request, envs.error());

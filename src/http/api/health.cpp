@@ -5,12 +5,12 @@
 namespace opsdeck::http {
 
 void AddHealthRoutes(Router& router, const Services& services) {
-  router.Add({beast_http::verb::get, "/healthz", "", Exec::kInline, [](RequestContext& ctx) {
+  router.Add({beast_http::verb::get, "/healthz", "", Access::Public(), Exec::kInline, [](RequestContext& ctx) {
                 return MakeResponse(ctx.request, beast_http::status::ok, "{\"status\":\"ok\"}\n",
                                     "application/json");
               }});
 
-  router.Add({beast_http::verb::get, "/readyz", "", Exec::kDatabase,
+  router.Add({beast_http::verb::get, "/readyz", "", Access::Public(), Exec::kDatabase,
               [&services](RequestContext& ctx) {
                 boost::json::object body;
                 body["storage"] = services.store->Backend();
@@ -28,7 +28,7 @@ void AddHealthRoutes(Router& router, const Services& services) {
                 return res;
               }});
 
-  router.Add({beast_http::verb::get, "/metrics", "", Exec::kInline,
+  router.Add({beast_http::verb::get, "/metrics", "", Access::Public(), Exec::kInline,
               [&services](RequestContext& ctx) {
                 return MakeResponse(ctx.request, beast_http::status::ok, services.metrics->Render(),
                                     "text/plain; version=0.0.4; charset=utf-8");

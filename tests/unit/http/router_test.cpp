@@ -10,10 +10,10 @@ Response Ok(RequestContext& ctx) { return Response{beast_http::status::ok, ctx.r
 class RouterTest : public ::testing::Test {
  protected:
   RouterTest() {
-    router_.Add({beast_http::verb::get, "/healthz", "", Exec::kInline, Ok});
-    router_.Add({beast_http::verb::get, "/api/v1/runs/{id}", "", Exec::kDatabase, Ok});
-    router_.Add({beast_http::verb::post, "/hooks/heartbeat/{token}", "heartbeat", Exec::kDatabase, Ok, true});
-    router_.Add({beast_http::verb::get, "/static/*", "", Exec::kInline, Ok});
+    router_.Add({beast_http::verb::get, "/healthz", "", Access::Public(), Exec::kInline, Ok});
+    router_.Add({beast_http::verb::get, "/api/v1/runs/{id}", "", Access::Public(), Exec::kDatabase, Ok});
+    router_.Add({beast_http::verb::post, "/hooks/heartbeat/{token}", "heartbeat", Access::Webhook(), Exec::kDatabase, Ok, true});
+    router_.Add({beast_http::verb::get, "/static/*", "", Access::Public(), Exec::kInline, Ok});
   }
   RouteMatch Match(beast_http::verb v, std::string_view path) {
     ctx_.params.clear();
