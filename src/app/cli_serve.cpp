@@ -5,6 +5,7 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/signal_set.hpp>
+#include <boost/asio/ssl/context.hpp>
 #include <boost/asio/thread_pool.hpp>
 
 #include <csignal>
@@ -16,6 +17,7 @@
 #include "app/commands.h"
 #include "app/config_holder.h"
 #include "app/exit_codes.h"
+#include "app/housekeeping.h"
 #include "app/reloader.h"
 #include "app/store_factory.h"
 #include "config/loader.h"
@@ -35,6 +37,24 @@ void ApplyLogging(const config::Config& c) {
   net::ConfigureLogging(net::ParseLogLevel(c.log.level), net::ParseLogFormat(c.log.format));
 }
 
+// HTTPS for installs without a reverse proxy: TLS 1.2 or later, the
+// certificate chain and key from PEM files.
+core::Result<std::shared_ptr<asio::ssl::context>> MakeTlsContext(const config::TlsConfig& c) {
+  auto ctx = std::make_shared<asio::ssl::context>(asio::ssl::context::tls_server);
+  boost::system::error_code ec;
+  ctx->set_options(asio::ssl::context::default_workarounds | asio::ssl::context::no_sslv2 |
+                       asio::ssl::context::no_sslv3 | asio::ssl::context::no_tlsv1 |
+                       asio::ssl::context::no_tlsv1_1 | asio::ssl::context::single_dh_use,
+                   ec);
+  if (ctx->use_certificate_chain_file(c.cert_file, ec); ec) {
+    return core::Error::InvalidArgument("cannot load certificate " + c.cert_file + ": " + ec.message());
+  }
+  if (ctx->use_private_key_file(c.key_file, asio::ssl::context::pem, ec); ec) {
+    return core::Error::InvalidArgument("cannot load private key " + c.key_file + ": " + ec.message());
+  }
+  return ctx;
+}
+
 std::string HostForUrl(const std::string& host) {
   return host.find(':') != std::string::npos ? "[" + host + "]" : host;
 }
@@ -51,9 +71,14 @@ int RunServe(const std::string& path) {
   ConfigHolder holder(loaded.config);
   const auto cfg = holder.Get();
   ApplyLogging(*cfg);
+  std::shared_ptr<asio::ssl::context> tls;
   if (cfg->server.tls) {
-    net::LogError("server.tls is not supported by this build yet; put a TLS proxy in front");
-    return kExitFailure;
+    auto made = MakeTlsContext(*cfg->server.tls);
+    if (!made) {
+      net::LogError("server.tls", {{"error", made.error().ToString()}});
+      return kExitFailure;
+    }
+    tls = std::move(*made);
   }
   net::LogInfo("starting", {{"version", kVersion}, {"commit", kCommit}, {"config", path}});
 
@@ -108,6 +133,7 @@ int RunServe(const std::string& path) {
   options.idle_timeout = cfg->server.idle_timeout;
   options.write_timeout = cfg->server.body_timeout;
   options.max_connections = cfg->server.max_connections;
+  options.tls = tls;
   const http::Authenticator authenticator(services.config, *store, clock);
   auto authorize = [&authenticator, &holder](const http::Route& route, http::RequestContext& ctx) {
     return http::Authorize(route, ctx, authenticator, holder.Get()->auth.anonymous_read);
@@ -122,8 +148,10 @@ int RunServe(const std::string& path) {
   }
   server = std::move(*created);
   server->Start();
+  Housekeeper housekeeper(io.Main(), db_pool.get_executor(), *store, clock, services.config);
+  housekeeper.Start();
 
-  const std::string url = "http://" + HostForUrl(cfg->server.host) + ":" +
+  const std::string url = std::string(tls ? "https://" : "http://") + HostForUrl(cfg->server.host) + ":" +
                           std::to_string(server->port());
   net::LogInfo("listening", {{"url", url}, {"threads", cfg->server.threads},
                              {"storage", std::string(store->Backend())}});
@@ -143,6 +171,7 @@ int RunServe(const std::string& path) {
         return;
       }
       net::LogInfo("shutting down", {{"signal", sig == SIGTERM ? "SIGTERM" : "SIGINT"}});
+      housekeeper.Stop();
       server->Shutdown(holder.Get()->server.shutdown_timeout, [&](bool drained) {
         clean = drained;
         signals.cancel();

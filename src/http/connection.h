@@ -8,6 +8,7 @@
 #include <boost/asio/basic_stream_socket.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ssl/stream.hpp>
 
 #include <atomic>
 #include <chrono>
@@ -21,6 +22,9 @@ namespace opsdeck::http {
 // Typed executors: no type erasure on the per-request path.
 using IoExecutor = boost::asio::io_context::executor_type;
 using Socket = boost::asio::basic_stream_socket<boost::asio::ip::tcp, IoExecutor>;
+// TLS over the connection's socket (by reference: the deadline sweep still
+// closes the socket itself).
+using TlsStream = boost::asio::ssl::stream<Socket&>;
 template <typename T>
 using Awaitable = boost::asio::awaitable<T, IoExecutor>;
 

@@ -35,6 +35,7 @@ Server::Server(net::IoPool& io, asio::any_io_executor db_executor, ServerOptions
       metrics_(metrics),
       not_found_(std::move(not_found)),
       authorize_(std::move(authorize)),
+      tls_(options_.tls.get()),
       acceptor_(io.Main()),
       sweep_timer_(io.Main()),
       body_limit_(options_.body_limit) {}

@@ -15,6 +15,7 @@
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ssl/context.hpp>
 #include <boost/asio/steady_timer.hpp>
 
 #include <atomic>
@@ -45,6 +46,8 @@ struct ServerOptions {
   core::Duration idle_timeout{60000};
   core::Duration write_timeout{30000};
   int max_connections = 4096;
+  // Set: the listener speaks HTTPS only (server.tls). Shared, read-only after start.
+  std::shared_ptr<boost::asio::ssl::context> tls;
 };
 
 // The fallback for requests that match no route (404) or only by path (405).
@@ -101,6 +104,7 @@ class Server {
   HttpMetrics& metrics_;
   NotFoundHandler not_found_;
   AuthorizeFn authorize_;
+  boost::asio::ssl::context* tls_ = nullptr;  // options_.tls.get()
   boost::asio::ip::tcp::acceptor acceptor_;
   boost::asio::steady_timer sweep_timer_;
   std::atomic<bool> sweep_stopped_{false};

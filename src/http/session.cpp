@@ -3,6 +3,7 @@
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/ssl.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/core/error.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
@@ -101,7 +102,8 @@ std::string MakeRequestId(std::string_view incoming) {
 
 Awaitable<void> RefuseConnection(Server& server, std::shared_ptr<Server::Connection> conn) {
   SessionRunner runner(server, std::move(conn));
-  co_await runner.AnswerAndClose(SimpleError(11, beast_http::status::service_unavailable,
+  co_await runner.AnswerAndClose(runner.conn_->socket,
+                                 SimpleError(11, beast_http::status::service_unavailable,
                                              "unavailable", "too many connections"));
   server.Unregister(runner.conn_->id);
 }
@@ -123,38 +125,65 @@ void SerializeResponse(const Response& res, std::string& out) {
   out += res.body();
 }
 
-Awaitable<void> SessionRunner::AnswerAndClose(Response res) {
-  Socket& socket = conn_->socket;
+// Ends the sending side: a TCP half-close, or a TLS close_notify (bounded by
+// the connection's deadline).
+Awaitable<void> ShutdownSend(Socket& socket) {
+  boost::system::error_code ignored;
+  socket.shutdown(asio::ip::tcp::socket::shutdown_send, ignored);
+  co_return;
+}
+Awaitable<void> ShutdownSend(TlsStream& tls) {
+  auto [ec] = co_await tls.async_shutdown(kTuple);
+  (void)ec;
+}
+
+template <typename Stream>
+Awaitable<void> SessionRunner::AnswerAndClose(Stream& stream, Response res) {
   res.keep_alive(false);
   out_.clear();
   SerializeResponse(res, out_);
   conn_->ExpiresAfter(std::chrono::duration_cast<core::Duration>(5s));
-  auto [ec, n] = co_await asio::async_write(socket, asio::buffer(out_), kTuple);
+  auto [ec, n] = co_await asio::async_write(stream, asio::buffer(out_), kTuple);
   (void)n;
   if (!ec) {
-    boost::system::error_code ignored;
-    socket.shutdown(asio::ip::tcp::socket::shutdown_send, ignored);
+    co_await ShutdownSend(stream);
     std::array<char, 8192> sink;
     size_t drained = 0;
     conn_->ExpiresAfter(std::chrono::duration_cast<core::Duration>(kLingerTime));
     while (drained < kLingerMaxBytes) {
-      auto [rec, got] = co_await socket.async_read_some(asio::buffer(sink), kTuple);
+      auto [rec, got] = co_await stream.async_read_some(asio::buffer(sink), kTuple);
       if (rec) break;
       drained += got;
     }
   }
   conn_->NoDeadline();
   boost::system::error_code ignored;
-  socket.close(ignored);
+  conn_->socket.close(ignored);
 }
 
 Awaitable<void> SessionRunner::Run(SessionRunner self) {
-  co_await self.Serve();
+  if (self.server_.tls_ == nullptr) {
+    co_await self.Serve(self.conn_->socket);
+  } else {
+    TlsStream tls(self.conn_->socket, *self.server_.tls_);
+    self.conn_->ExpiresAfter(self.server_.options_.header_timeout);
+    auto [ec] = co_await tls.async_handshake(asio::ssl::stream_base::server, kTuple);
+    self.conn_->NoDeadline();
+    if (!ec) {
+      co_await self.Serve(tls);
+    } else {
+      net::LogDebug("TLS handshake failed", {{"remote", self.conn_->remote_address},
+                                             {"error", ec.message()}});
+      boost::system::error_code ignored;
+      self.conn_->socket.close(ignored);
+    }
+  }
   self.server_.Unregister(self.conn_->id);
   self.server_.metrics_.ConnectionClosed();
 }
 
-Awaitable<void> SessionRunner::Serve() {
+template <typename Stream>
+Awaitable<void> SessionRunner::Serve(Stream& stream) {
   Socket& socket = conn_->socket;
   const ServerOptions& opt = server_.options_;
   beast::flat_buffer buffer;
@@ -166,7 +195,7 @@ Awaitable<void> SessionRunner::Serve() {
       conn_->idle = true;
       if (server_.stopping_.load()) break;
       conn_->ExpiresAfter(first ? opt.header_timeout : opt.idle_timeout);
-      auto [ec, n] = co_await socket.async_read_some(buffer.prepare(4096), kTuple);
+      auto [ec, n] = co_await stream.async_read_some(buffer.prepare(4096), kTuple);
       conn_->idle = false;
       if (ec) break;  // closed by the client, idle timeout, or shutdown
       buffer.commit(n);
@@ -179,7 +208,7 @@ Awaitable<void> SessionRunner::Serve() {
     const uint64_t body_limit = server_.body_limit_.load();
     parser.body_limit(body_limit);
     conn_->ExpiresAfter(opt.header_timeout);
-    auto [hec, hn] = co_await beast_http::async_read_header(socket, buffer, parser, kTuple);
+    auto [hec, hn] = co_await beast_http::async_read_header(stream, buffer, parser, kTuple);
     (void)hn;
     if (hec) {
       if (conn_->timed_out) {
@@ -190,18 +219,18 @@ Awaitable<void> SessionRunner::Serve() {
       } else if (hec == beast_http::error::body_limit) {
         // Beast checks a declared Content-Length against the limit in the head.
         server_.metrics_.RequestRejected(413);
-        co_await AnswerAndClose(SimpleError(parser.get().version(),
+        co_await AnswerAndClose(stream, SimpleError(parser.get().version(),
                                             beast_http::status::payload_too_large,
                                             "payload_too_large",
                                             "request body exceeds server.body_limit (" +
                                                 std::to_string(body_limit) + " bytes)"));
       } else if (hec == beast_http::error::header_limit) {
         server_.metrics_.RequestRejected(431);
-        co_await AnswerAndClose(SimpleError(11, beast_http::status::request_header_fields_too_large,
+        co_await AnswerAndClose(stream, SimpleError(11, beast_http::status::request_header_fields_too_large,
                                             "invalid_argument", "request head too large"));
       } else if (IsHttpParseError(hec) && hec != beast_http::error::end_of_stream) {
         server_.metrics_.RequestRejected(400);
-        co_await AnswerAndClose(SimpleError(11, beast_http::status::bad_request,
+        co_await AnswerAndClose(stream, SimpleError(11, beast_http::status::bad_request,
                                             "invalid_argument",
                                             "malformed request: " + hec.message()));
       }
@@ -212,7 +241,7 @@ Awaitable<void> SessionRunner::Serve() {
     // 3. Refuse a declared body over the limit before reading it.
     if (auto cl = parser.content_length(); cl && *cl > body_limit) {
       server_.metrics_.RequestRejected(413);
-      co_await AnswerAndClose(SimpleError(version, beast_http::status::payload_too_large,
+      co_await AnswerAndClose(stream, SimpleError(version, beast_http::status::payload_too_large,
                                           "payload_too_large",
                                           "request body exceeds server.body_limit (" +
                                               std::to_string(body_limit) + " bytes)"));
@@ -223,12 +252,12 @@ Awaitable<void> SessionRunner::Serve() {
       if (!expect.empty() && beast::iequals(expect, "100-continue")) {
         static constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
         conn_->ExpiresAfter(opt.write_timeout);
-        auto [wec, wn] = co_await asio::async_write(socket, asio::buffer(kContinue), kTuple);
+        auto [wec, wn] = co_await asio::async_write(stream, asio::buffer(kContinue), kTuple);
         (void)wn;
         if (wec) break;
       }
       conn_->ExpiresAfter(opt.body_timeout);
-      auto [bec, bn] = co_await beast_http::async_read(socket, buffer, parser, kTuple);
+      auto [bec, bn] = co_await beast_http::async_read(stream, buffer, parser, kTuple);
       (void)bn;
       if (bec) {
         if (conn_->timed_out) {
@@ -237,13 +266,13 @@ Awaitable<void> SessionRunner::Serve() {
                        {{"remote", conn_->remote_address}});
         } else if (bec == beast_http::error::body_limit) {
           server_.metrics_.RequestRejected(413);
-          co_await AnswerAndClose(SimpleError(version, beast_http::status::payload_too_large,
+          co_await AnswerAndClose(stream, SimpleError(version, beast_http::status::payload_too_large,
                                               "payload_too_large",
                                               "request body exceeds server.body_limit"));
         } else if (IsHttpParseError(bec) && bec != beast_http::error::end_of_stream &&
                    bec != beast_http::error::partial_message) {
           server_.metrics_.RequestRejected(400);
-          co_await AnswerAndClose(SimpleError(version, beast_http::status::bad_request,
+          co_await AnswerAndClose(stream, SimpleError(version, beast_http::status::bad_request,
                                               "invalid_argument",
                                               "malformed request body: " + bec.message()));
         }
@@ -260,14 +289,17 @@ Awaitable<void> SessionRunner::Serve() {
     out_.clear();
     SerializeResponse(res, out_);
     conn_->ExpiresAfter(opt.write_timeout);
-    auto [wec, wn] = co_await asio::async_write(socket, asio::buffer(out_), kTuple);
+    auto [wec, wn] = co_await asio::async_write(stream, asio::buffer(out_), kTuple);
     (void)wn;
     if (wec) break;
     if (!keep) break;
   }
+  if (socket.is_open()) {
+    conn_->ExpiresAfter(std::chrono::duration_cast<core::Duration>(2s));
+    co_await ShutdownSend(stream);
+  }
   conn_->NoDeadline();
   boost::system::error_code ignored;
-  socket.shutdown(asio::ip::tcp::socket::shutdown_send, ignored);
   socket.close(ignored);
 }
 

@@ -22,11 +22,14 @@ class SessionRunner {
 
   // Sends `res` with `Connection: close`, then drains what the client still
   // sends (bounded), so it reads the answer instead of a reset.
-  Awaitable<void> AnswerAndClose(Response res);
+  template <typename Stream>
+  Awaitable<void> AnswerAndClose(Stream& stream, Response res);
 
  private:
   friend Awaitable<void> RefuseConnection(Server&, std::shared_ptr<Server::Connection>);
-  Awaitable<void> Serve();
+  // The request loop over a plain socket or a TLS stream on it.
+  template <typename Stream>
+  Awaitable<void> Serve(Stream& stream);
   Awaitable<Response> Dispatch(Request& req);
 
   Server& server_;

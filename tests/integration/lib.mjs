@@ -129,13 +129,18 @@ export async function startServer(yaml, { env = {}, readyPath = '/healthz', setu
   const dir = tempDir();
   const port = await freePort();
   const configPath = path.join(dir, 'opsdeck.yaml');
-  fs.writeFileSync(configPath, yaml({ port, dir }));
+  fs.writeFileSync(configPath, await yaml({ port, dir }));
   if (setup) await setup({ configPath, dir });
   const proc = spawn(BINARY, ['serve', '--config', configPath], {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const server = new Server(proc, port, configPath, dir);
+  if (readyPath === null) {  // the caller waits itself (e.g. over TLS)
+    await sleep(300);
+    if (proc.exitCode !== null) throw new Error(`opsdeck exited with ${proc.exitCode}:\n${server.log}`);
+    return server;
+  }
   const deadline = Date.now() + 20000;
   while (Date.now() < deadline) {
     if (proc.exitCode !== null) {

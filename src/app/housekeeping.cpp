@@ -1,0 +1,43 @@
+#include "app/housekeeping.h"
+
+#include <boost/asio/post.hpp>
+
+#include "net/log.h"
+
+namespace opsdeck::app {
+
+void Housekeeper::Start() { Schedule(std::chrono::seconds(0)); }
+
+void Housekeeper::Stop() {
+  stopped_ = true;
+  timer_.cancel();
+}
+
+void Housekeeper::Schedule(std::chrono::steady_clock::duration after) {
+  timer_.expires_after(after);
+  timer_.async_wait([this](const boost::system::error_code& ec) {
+    if (ec || stopped_) return;
+    boost::asio::post(db_, [this] {
+      if (!stopped_) RunOnce();
+    });
+    Schedule(kInterval);
+  });
+}
+
+void Housekeeper::RunOnce() {
+  const auto now = clock_.Now();
+  const auto cfg = config_();
+  auto sessions = store_.sessions().DeleteExpired(now, cfg->auth.session_idle);
+  auto failures = store_.throttle().DeleteOlderThan(now - std::chrono::hours(1));
+  if (!sessions || !failures) {
+    net::LogWarn("housekeeping failed",
+                 {{"error", (!sessions ? sessions.error() : failures.error()).ToString()}});
+    return;
+  }
+  if (*sessions > 0 || *failures > 0) {
+    net::LogInfo("housekeeping", {{"sessions_removed", *sessions},
+                                  {"login_failures_removed", *failures}});
+  }
+}
+
+}  // namespace opsdeck::app
