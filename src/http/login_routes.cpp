@@ -81,6 +81,24 @@ Response Redirect(const RequestContext& ctx, std::string_view location) {
   return res;
 }
 
+// The client address to throttle: the peer, or, when the peer is a trusted
+// proxy (auth.proxy_header.trusted), the right-most X-Forwarded-For entry,
+// the one that proxy added. Otherwise every client behind the proxy would
+// share one counter.
+std::string ClientAddress(const RequestContext& ctx, const config::Config& cfg) {
+  if (!cfg.auth.proxy_header || !AddressTrusted(ctx.remote_address, cfg.auth.proxy_header->trusted)) {
+    return ctx.remote_address;
+  }
+  std::string_view xff = ctx.request["X-Forwarded-For"];
+  if (const size_t comma = xff.rfind(','); comma != std::string_view::npos) {
+    xff.remove_prefix(comma + 1);
+  }
+  while (!xff.empty() && xff.front() == ' ') xff.remove_prefix(1);
+  while (!xff.empty() && xff.back() == ' ') xff.remove_suffix(1);
+  if (xff.empty() || xff.size() > 45) return ctx.remote_address;
+  return std::string(xff);
+}
+
 Response PostLogin(RequestContext& ctx, const Services& services) {
   auto form = ParseQuery(ctx.request.body());
   if (!form) return ErrorResponse(ctx.request, form.error());
@@ -92,7 +110,8 @@ Response PostLogin(RequestContext& ctx, const Services& services) {
   store::Store& st = *services.store;
 
   const std::string user_key = "user:" + (ValidAccountName(user) ? user : std::string("?"));
-  const std::string addr_key = "addr:" + ctx.remote_address;
+  const std::string client = ClientAddress(ctx, *cfg);
+  const std::string addr_key = "addr:" + client;
   auto user_failures = st.throttle().CountFailures(user_key, now - kFailureWindow);
   auto addr_failures = st.throttle().CountFailures(addr_key, now - kFailureWindow);
   if (!user_failures || !addr_failures) {
@@ -101,7 +120,7 @@ Response PostLogin(RequestContext& ctx, const Services& services) {
   if (*user_failures >= kMaxFailuresPerUser || *addr_failures >= kMaxFailuresPerAddress) {
     net::LogWarn("sign-in refused: too many failed attempts", {{"id", ctx.request_id},
                                                                {"user", user},
-                                                               {"remote", ctx.remote_address},
+                                                               {"remote", client},
                                                                {"user_failures", *user_failures},
                                                                {"address_failures", *addr_failures}});
     Response res = LoginPage(ctx, services, beast_http::status::too_many_requests,
@@ -120,7 +139,7 @@ Response PostLogin(RequestContext& ctx, const Services& services) {
     (void)st.throttle().RecordFailure(user_key, now);
     (void)st.throttle().RecordFailure(addr_key, now);
     net::LogInfo("sign-in failed", {{"id", ctx.request_id}, {"user", user},
-                                    {"remote", ctx.remote_address}});
+                                    {"remote", client}});
     return LoginPage(ctx, services, beast_http::status::unauthorized,
                      "Wrong user name or password.", user, next);
   }
