@@ -6,7 +6,7 @@ import net from 'node:net';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 
-import { BINARY, ROOT, runCli, tempDir } from './lib.mjs';
+import { BINARY, ROOT, SECRETS, runCli, secretsBlock, tempDir } from './lib.mjs';
 
 describe('opsdeck CLI', () => {
   it('has --help on every command and --version', () => {
@@ -52,6 +52,24 @@ describe('opsdeck CLI', () => {
       assert.match(out, /bad\.yaml:7:\d+: sources\.github\.secret: .*OPSDECK_IT_UNSET_VAR/);
     }
     void r;
+  });
+
+  it('never prints a secret, even for a broken file that holds them', () => {
+    const dir = tempDir();
+    const file = path.join(dir, 'secrets.yaml');
+    // Valid secrets plus errors around them: a wrong type next to the Discord
+    // URL, an unknown key in jira, a bad token role.
+    const text = secretsBlock()
+      .replace('type: discord,', 'type: discord, username: [1, 2],')
+      .replace('  project: OPS', '  project: OPS\n  colour: red')
+      .replace('role: admin', 'role: superuser');
+    fs.writeFileSync(file, `storage: {path: ${dir}/db}\n${text}`);
+    const r = runCli(['check-config', file]);
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /error\(s\)/);
+    for (const secret of Object.values(SECRETS)) {
+      assert.ok(!r.stderr.includes(secret) && !r.stdout.includes(secret), `leaked: ${r.stderr}`);
+    }
   });
 
   it('migrates an empty SQLite database and is idempotent', () => {

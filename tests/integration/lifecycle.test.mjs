@@ -81,6 +81,7 @@ describe('logging', () => {
     } finally {
       await server.stop();
     }
+    await assertNoSecretsLeaked(server);
     const lines = server.log.split('\n').filter(Boolean);
     assert.ok(lines.length > 3);
     for (const l of lines) JSON.parse(l);
@@ -162,5 +163,6 @@ describe('graceful shutdown', () => {
     assert.equal(cut, 0, 'no response cut in half');
     const reqs = wrkOut.match(/(\d+) requests in/);
     assert.ok(reqs && Number(reqs[1]) > 1000, `wrk made requests:\n${wrkOut}`);
+    await assertNoSecretsLeaked(server);
   });
 });
