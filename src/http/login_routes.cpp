@@ -54,17 +54,11 @@ const std::string& DummyHash() {
   return hash;
 }
 
-ui::ShellModel Shell(const Services& services) {
-  ui::ShellModel shell;
-  shell.product_version = services.build.version;
-  shell.storage_backend = std::string(services.store->Backend());
-  return shell;
-}
 
 Response LoginPage(const RequestContext& ctx, const Services& services, beast_http::status status,
                    std::string error, std::string username, std::string next) {
   ui::LoginModel m;
-  m.shell = Shell(services);
+  m.shell = ShellFor(services, core::Principal{});
   m.error = std::move(error);
   m.username = std::move(username);
   m.next = std::move(next);

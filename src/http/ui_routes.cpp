@@ -18,18 +18,6 @@ Response HtmlPage(const Request& req, beast_http::status status, std::string htm
   return res;
 }
 
-ui::ShellModel Shell(const Services& services, const core::Principal& who) {
-  ui::ShellModel shell;
-  shell.product_version = services.build.version;
-  shell.storage_backend = std::string(services.store->Backend());
-  shell.signed_in = who.authenticated();
-  if (shell.signed_in) {
-    shell.user_name = who.name;
-    shell.user_role = std::string(core::RoleName(who.role));
-    shell.csrf_token = who.csrf_token;
-  }
-  return shell;
-}
 
 bool ApiPath(std::string_view path) {
   return path.starts_with("/api/") || path.starts_with("/hooks/") || path == "/api";
@@ -42,7 +30,7 @@ void AddUiRoutes(Router& router, const Services& services) {
               [&services](RequestContext& ctx) {
                 auto cfg = services.config();
                 ui::OverviewModel model;
-                model.shell = Shell(services, ctx.principal);
+                model.shell = ShellFor(services, ctx.principal);
                 model.now_rfc3339 = core::FormatRfc3339(services.clock->Now());
                 model.environments = ui::EnvironmentCards(cfg->environments);
                 return HtmlPage(ctx.request, beast_http::status::ok, ui::RenderOverview(model));
@@ -77,6 +65,19 @@ std::function<Response(RequestContext&, const std::string&)> NotFoundHandlerFor(
   };
 }
 
+ui::ShellModel ShellFor(const Services& services, const core::Principal& who) {
+  ui::ShellModel shell;
+  shell.product_version = services.build.version;
+  shell.storage_backend = std::string(services.store->Backend());
+  shell.signed_in = who.authenticated();
+  if (shell.signed_in) {
+    shell.user_name = who.name;
+    shell.user_role = std::string(core::RoleName(who.role));
+    shell.csrf_token = who.csrf_token;
+  }
+  return shell;
+}
+
 Response NotFound(RequestContext& ctx, const std::string& allow, const Services& services) {
   if (!allow.empty()) {
     Response res = ErrorResponse(ctx.request, beast_http::status::method_not_allowed,
@@ -89,7 +90,7 @@ Response NotFound(RequestContext& ctx, const std::string& allow, const Services&
     return ErrorResponse(ctx.request, beast_http::status::not_found, "not_found",
                          "no such endpoint");
   }
-  return HtmlPage(ctx.request, beast_http::status::not_found, ui::RenderNotFound(ctx.path, Shell(services, ctx.principal)));
+  return HtmlPage(ctx.request, beast_http::status::not_found, ui::RenderNotFound(ctx.path, ShellFor(services, ctx.principal)));
 }
 
 }  // namespace opsdeck::http
