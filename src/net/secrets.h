@@ -1,4 +1,5 @@
-// Cryptographic helpers for credentials: random tokens, SHA-256, constant-time
+// Cryptographic helpers for credentials: random tokens, SHA-256, HMAC-SHA256,
+// constant-time
 // comparison (libsodium/OpenSSL), argon2id password hashes (libsodium).
 // Thread-safe: stateless; Init() is idempotent and called by every function.
 #pragma once
@@ -14,6 +15,9 @@ namespace opsdeck::net {
 std::string RandomToken(size_t bytes = 32);
 // Lower-case hex SHA-256 of `data`.
 std::string Sha256Hex(std::string_view data);
+// Lower-case hex HMAC-SHA256 of `data` keyed with `key` (GitHub's
+// X-Hub-Signature-256 without its "sha256=" prefix).
+std::string HmacSha256Hex(std::string_view key, std::string_view data);
 // Equal length and contents, in time independent of where they differ.
 bool ConstantTimeEquals(std::string_view a, std::string_view b);
 

@@ -1,0 +1,45 @@
+// The interface every webhook source implements: a verified delivery in, the
+// normalised run events (or "ping", or "ignored with a reason") out.
+// Sources are immutable after construction; Parse() is const and safe to call
+// from many threads at once.
+#pragma once
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "core/result.h"
+#include "core/run.h"
+
+namespace opsdeck::ingest {
+
+// One HTTP delivery as received: headers (names lower-cased by the caller)
+// and the exact raw body bytes (signatures are computed over them).
+struct Delivery {
+  std::map<std::string, std::string> headers;
+  std::string body;
+};
+
+struct ParseOutcome {
+  enum Kind { kEvents, kPing, kIgnored };
+  Kind kind = kIgnored;
+  std::vector<core::RunEvent> events;  // kEvents only
+  std::string reason;                  // kPing/kIgnored: why, for logs and "unmatched"
+};
+
+// Errors from Parse():
+//   kUnauthenticated: missing or wrong signature/token (checked before any
+//     JSON is parsed, in constant time);
+//   kInvalidArgument: malformed input; `where` is a JSON pointer naming the
+//     offending value ("" for the whole document) or a header name.
+class Source {
+ public:
+  virtual ~Source();
+  virtual core::SourceKind kind() const = 0;
+  virtual core::Result<ParseOutcome> Parse(const Delivery& delivery) const = 0;
+};
+
+// The value of header `name` (lower-case) or nullptr.
+const std::string* FindHeader(const Delivery& delivery, const std::string& name);
+
+}  // namespace opsdeck::ingest
