@@ -219,7 +219,13 @@ export async function watchedPage(browser, contextOptions = {}) {
   const seen = [];
   page.on('console', (msg) => { if (msg.type() === 'error') seen.push(`console: ${msg.text()}`); });
   page.on('pageerror', (err) => seen.push(`pageerror: ${err.message}`));
-  page.on('requestfailed', (req) => seen.push(`requestfailed: ${req.url()} ${req.failure()?.errorText}`));
+  page.on('requestfailed', (req) => {
+    const why = req.failure()?.errorText || '';
+    // A navigation cancels the old page's pending loads (net::ERR_ABORTED):
+    // not a failure of the page itself. Anything else is.
+    if (why === 'net::ERR_ABORTED') return;
+    seen.push(`requestfailed: ${req.url()} ${why}`);
+  });
   page.on('response', (res) => { if (res.status() >= 400) seen.push(`http ${res.status()}: ${res.url()}`); });
   const problems = async () => {
     let csp = [];
