@@ -1,6 +1,8 @@
 #include "fixture_case.h"
 
 #include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
+#include <gtest/gtest.h>
 
 #include <algorithm>
 #include <cctype>
@@ -201,6 +203,16 @@ std::string TestName(const std::string& stem) {
     if (!std::isalnum(static_cast<unsigned char>(c))) c = '_';
   }
   return out;
+}
+
+void ExpectMatchesFixture(const Source& source, const FixtureCase& c, const std::string& secret) {
+  const Delivery delivery = LoadDelivery(c.http_path, secret);
+  const auto outcome = source.Parse(delivery);
+  const boost::json::value got = Render(outcome);
+  const boost::json::value want = ReadJsonFile(c.expected_path);
+  EXPECT_EQ(got, want) << "case " << c.name << "\n got: " << boost::json::serialize(got)
+                       << "\nwant: " << boost::json::serialize(want)
+                       << (outcome ? "" : "\nerror: " + outcome.error().ToString());
 }
 
 }  // namespace opsdeck::ingest::testing

@@ -40,6 +40,11 @@ boost::json::value Render(const core::Result<ParseOutcome>& outcome);
 
 boost::json::value ReadJsonFile(const std::filesystem::path& path);
 
+// The one check every source's fixture walk makes: parse the case's request
+// with `source` (signed or authorised with `secret`) and expect the outcome
+// to equal <case>.expected.json, printing both on a mismatch.
+void ExpectMatchesFixture(const Source& source, const FixtureCase& c, const std::string& secret);
+
 // gtest-safe parameter name ("workflow_run-completed-success" -> "workflow_run_completed_success").
 std::string TestName(const std::string& stem);
 

@@ -2,7 +2,6 @@
 // whose token is kToken and compared with <case>.expected.json.
 #include "ingest/generic_source.h"
 
-#include <boost/json/serialize.hpp>
 #include <gtest/gtest.h>
 
 #include "fixture_case.h"
@@ -17,15 +16,8 @@ constexpr const char* kToken = "test-generic-token-0123456789";
 class GenericFixtureTest : public ::testing::TestWithParam<FixtureCase> {};
 
 TEST_P(GenericFixtureTest, MatchesExpected) {
-  const FixtureCase& c = GetParam();
-  const Delivery delivery = testing::LoadDelivery(c.http_path, kToken);
   const GenericSource source{core::SecretString(kToken)};
-  const auto outcome = source.Parse(delivery);
-  const boost::json::value got = testing::Render(outcome);
-  const boost::json::value want = testing::ReadJsonFile(c.expected_path);
-  EXPECT_EQ(got, want) << "case " << c.name << "\n got: " << boost::json::serialize(got)
-                       << "\nwant: " << boost::json::serialize(want)
-                       << (outcome ? "" : "\nerror: " + outcome.error().ToString());
+  testing::ExpectMatchesFixture(source, GetParam(), kToken);
 }
 
 INSTANTIATE_TEST_SUITE_P(Fixtures, GenericFixtureTest,

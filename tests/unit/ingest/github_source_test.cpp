@@ -2,7 +2,6 @@
 // keyed with kSecret and compared with <case>.expected.json.
 #include "ingest/github_source.h"
 
-#include <boost/json/serialize.hpp>
 #include <gtest/gtest.h>
 
 #include "fixture_case.h"
@@ -18,15 +17,8 @@ constexpr const char* kSecret = "It's a Secret to Everybody";
 class GithubFixtureTest : public ::testing::TestWithParam<FixtureCase> {};
 
 TEST_P(GithubFixtureTest, MatchesExpected) {
-  const FixtureCase& c = GetParam();
-  const Delivery delivery = testing::LoadDelivery(c.http_path, kSecret);
   const GithubSource source{core::SecretString(kSecret)};
-  const auto outcome = source.Parse(delivery);
-  const boost::json::value got = testing::Render(outcome);
-  const boost::json::value want = testing::ReadJsonFile(c.expected_path);
-  EXPECT_EQ(got, want) << "case " << c.name << "\n got: " << boost::json::serialize(got)
-                       << "\nwant: " << boost::json::serialize(want)
-                       << (outcome ? "" : "\nerror: " + outcome.error().ToString());
+  testing::ExpectMatchesFixture(source, GetParam(), kSecret);
 }
 
 INSTANTIATE_TEST_SUITE_P(Fixtures, GithubFixtureTest,
