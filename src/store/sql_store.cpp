@@ -13,7 +13,8 @@ SqlStore::SqlStore(std::unique_ptr<Database> db, const core::Clock& clock)
       users_(*db_, clock),
       tokens_(*db_, clock),
       sessions_(*db_, clock),
-      throttle_(*db_) {}
+      throttle_(*db_),
+      runs_(*db_, clock) {}
 
 SqlStore::~SqlStore() { db_->Close(); }
 

@@ -11,6 +11,7 @@
 #include "store/database.h"
 #include "store/sql_audit_store.h"
 #include "store/sql_environment_store.h"
+#include "store/sql_run_store.h"
 #include "store/sql_session_store.h"
 #include "store/sql_throttle_store.h"
 #include "store/sql_token_store.h"
@@ -34,6 +35,7 @@ class SqlStore final : public Store {
   TokenStore& tokens() override { return tokens_; }
   SessionStore& sessions() override { return sessions_; }
   ThrottleStore& throttle() override { return throttle_; }
+  RunStore& runs() override { return runs_; }
   void Close() override { db_->Close(); }
   StoreStats Stats() const override { return db_->Stats(); }
 
@@ -49,6 +51,7 @@ class SqlStore final : public Store {
   SqlTokenStore tokens_;
   SqlSessionStore sessions_;
   SqlThrottleStore throttle_;
+  SqlRunStore runs_;
 };
 
 }  // namespace opsdeck::store

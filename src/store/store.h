@@ -24,15 +24,11 @@
 #include "core/environment.h"
 #include "core/result.h"
 #include "store/auth_stores.h"
+#include "store/page.h"
+#include "store/run_store.h"
 
 namespace opsdeck::store {
 
-// A page of a list: `next` is the opaque cursor of the following page.
-template <typename T>
-struct Page {
-  std::vector<T> items;
-  std::optional<std::string> next;
-};
 
 struct AuditQuery {
   int limit = 50;                      // clamped to [1, 500]
@@ -106,6 +102,7 @@ class Store {
   virtual TokenStore& tokens() = 0;
   virtual SessionStore& sessions() = 0;
   virtual ThrottleStore& throttle() = 0;
+  virtual RunStore& runs() = 0;
 
   // Waits for queued writes, then closes every connection. Idempotent.
   virtual void Close() = 0;
