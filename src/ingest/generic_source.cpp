@@ -102,6 +102,7 @@ core::Result<ParseOutcome> ParseBody(const ObjectReader& root, core::RunEvent ev
 
   ParseOutcome out;
   out.kind = ParseOutcome::kEvents;
+  out.event_type = "generic";
   out.events.push_back(std::move(ev));
   return out;
 }

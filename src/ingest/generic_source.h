@@ -1,4 +1,4 @@
-// opsdeck's own event format (docs/sources.md, "Generic"), for any CI script:
+// opsdeck's own event format (docs/sources/generic.md), for any CI script:
 // `Authorization: Bearer <token>` compared in constant time, then a strict
 // JSON body (unknown fields are errors). Immutable after construction;
 // Parse() is thread-safe.

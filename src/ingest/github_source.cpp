@@ -38,13 +38,6 @@ std::string Trigger(const ObjectReader& run) {
   return event + " by " + login;
 }
 
-ParseOutcome Ignored(std::string reason) {
-  ParseOutcome out;
-  out.kind = ParseOutcome::kIgnored;
-  out.reason = std::move(reason);
-  return out;
-}
-
 core::Result<ParseOutcome> ParseWorkflowRun(const ObjectReader& root, core::RunEvent ev) {
   const ObjectReader run = root.Object("workflow_run", true);
   const ObjectReader repo = root.Object("repository", true);
@@ -150,7 +143,7 @@ std::optional<core::RunStatus> MapGithubStatus(std::string_view status,
   if (status != "completed") return std::nullopt;
   if (conclusion == "success" || conclusion == "neutral") return RunStatus::kSucceeded;
   // Nothing ran: not a failure, but a skipped deploy must not count as a
-  // deployment, so it is not "succeeded" either (docs/sources.md).
+  // deployment, so it is not "succeeded" either (docs/sources/github.md).
   if (conclusion == "cancelled" || conclusion == "skipped") return RunStatus::kCanceled;
   if (conclusion == "stale") return RunStatus::kSuperseded;
   // failure, timed_out, startup_failure, action_required, null and anything new.
@@ -179,7 +172,7 @@ core::Result<ParseOutcome> GithubSource::Parse(const Delivery& delivery) const {
     return core::Error::InvalidArgument("missing X-GitHub-Event header", "X-GitHub-Event");
   }
   if (*event != "ping" && *event != "workflow_run" && *event != "workflow_job") {
-    return Ignored("GitHub event \"" + *event + "\" is not used");
+    return Ignored("GitHub event \"" + *event + "\" is not used", *event);
   }
   auto doc = ParseJson(delivery.body);
   if (!doc) return doc.error();
@@ -192,6 +185,7 @@ core::Result<ParseOutcome> GithubSource::Parse(const Delivery& delivery) const {
     if (sink.failed()) return sink.error();
     ParseOutcome out;
     out.kind = ParseOutcome::kPing;
+    out.event_type = "ping";
     out.reason = hook_id ? "ping from hook " + std::to_string(*hook_id) : "ping";
     return out;
   }
@@ -199,8 +193,10 @@ core::Result<ParseOutcome> GithubSource::Parse(const Delivery& delivery) const {
   ev.source = core::SourceKind::kGithub;
   if (const std::string* id = FindHeader(delivery, "x-github-delivery")) ev.delivery_id = *id;
   try {
-    return *event == "workflow_run" ? ParseWorkflowRun(root, std::move(ev))
-                                    : ParseWorkflowJob(root, std::move(ev));
+    auto parsed = *event == "workflow_run" ? ParseWorkflowRun(root, std::move(ev))
+                                           : ParseWorkflowJob(root, std::move(ev));
+    if (parsed) parsed->event_type = *event;
+    return parsed;
   } catch (const std::exception& e) {  // only allocation can throw here
     return core::Error::Internal(std::string("GitHub payload: ") + e.what());
   }

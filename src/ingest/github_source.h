@@ -27,7 +27,7 @@ class GithubSource final : public Source {
   core::SecretString secret_;
 };
 
-// GitHub's status + conclusion in opsdeck's vocabulary (docs/sources.md):
+// GitHub's status + conclusion in opsdeck's vocabulary (docs/sources/github.md):
 // nullopt for a status we do not know (the event is then ignored).
 std::optional<core::RunStatus> MapGithubStatus(std::string_view status,
                                                std::string_view conclusion);

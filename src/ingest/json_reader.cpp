@@ -1,5 +1,7 @@
 #include "ingest/json_reader.h"
 
+#include "net/http_fetch.h"
+
 #include <boost/json/stream_parser.hpp>
 
 #include <cmath>
@@ -7,6 +9,7 @@
 #include <utility>
 
 #include "ingest/time_parse.h"
+#include "net/http_fetch.h"
 
 namespace opsdeck::ingest {
 
@@ -121,16 +124,8 @@ void ObjectReader::OnlyKeys(std::initializer_list<std::string_view> allowed) con
 }
 
 bool IsHttpUrl(std::string_view url) {
-  auto starts = [&](std::string_view prefix) {
-    if (url.size() <= prefix.size()) return false;
-    for (size_t i = 0; i < prefix.size(); ++i) {
-      char c = url[i];
-      if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-      if (c != prefix[i]) return false;
-    }
-    return true;
-  };
-  return starts("https://") || starts("http://");
+  // Something must follow the scheme.
+  return net::HasHttpScheme(url) && url.find("://") + 3 < url.size();
 }
 
 std::string FirstLine(std::string_view text) {

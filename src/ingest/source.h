@@ -21,10 +21,16 @@ struct Delivery {
 };
 
 struct ParseOutcome {
-  enum Kind { kEvents, kPing, kIgnored };
+  // kConfirm: a verified subscription handshake (Amazon SNS
+  // SubscriptionConfirmation for a configured topic); the caller confirms it
+  // by a GET of `confirm_url` (https, on an SNS host, checked by the source)
+  // before answering 200.
+  enum Kind { kEvents, kPing, kIgnored, kConfirm };
   Kind kind = kIgnored;
   std::vector<core::RunEvent> events;  // kEvents only
-  std::string reason;                  // kPing/kIgnored: why, for logs and "unmatched"
+  std::string reason;                  // kPing/kIgnored/kConfirm: why, for logs and "unmatched"
+  std::string event_type;              // the provider's event name ("workflow_run", "Pipeline Hook", a detail-type)
+  std::string confirm_url;             // kConfirm only
 };
 
 // Errors from Parse():
@@ -38,6 +44,9 @@ class Source {
   virtual core::SourceKind kind() const = 0;
   virtual core::Result<ParseOutcome> Parse(const Delivery& delivery) const = 0;
 };
+
+// An outcome "well-formed but not used", with the reason and event type.
+ParseOutcome Ignored(std::string reason, std::string event_type = {});
 
 // The value of header `name` (lower-case) or nullptr.
 const std::string* FindHeader(const Delivery& delivery, const std::string& name);

@@ -79,6 +79,12 @@ std::optional<core::TimePoint> ParseRfc3339(std::string_view s) {
   const auto days = std::chrono::sys_days{ymd};
   const int64_t secs = static_cast<int64_t>(days.time_since_epoch().count()) * 86400 +
                        hour * 3600 + minute * 60 + second - offset_minutes * 60;
+  // An offset (or a leap second) can move 0000-01-01 / 9999-12-31 out of the
+  // four-digit years: such an instant has no RFC 3339 text, so
+  // FormatRfc3339 could not write it back (the fuzz/ round-trip check).
+  constexpr int64_t kFirstSecond = -62167219200;  // 0000-01-01T00:00:00Z
+  constexpr int64_t kLastSecond = 253402300799;   // 9999-12-31T23:59:59Z
+  if (secs < kFirstSecond || secs > kLastSecond) return std::nullopt;
   return core::FromUnixMillis(secs * 1000 + millis);
 }
 

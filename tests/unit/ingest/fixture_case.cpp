@@ -3,6 +3,10 @@
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 #include <gtest/gtest.h>
+#include <openssl/bio.h>
+#include <openssl/evp.h>
+#include <openssl/pem.h>
+#include <openssl/x509.h>
 
 #include <algorithm>
 #include <cctype>
@@ -183,6 +187,9 @@ json::value Render(const core::Result<ParseOutcome>& outcome) {
     case ParseOutcome::kIgnored:
       o["ignored"] = outcome->reason;
       break;
+    case ParseOutcome::kConfirm:
+      o["confirm"] = outcome->confirm_url;
+      break;
     case ParseOutcome::kEvents: {
       json::array events;
       for (const auto& e : outcome->events) events.push_back(RenderEvent(e));
@@ -206,13 +213,111 @@ std::string TestName(const std::string& stem) {
 }
 
 void ExpectMatchesFixture(const Source& source, const FixtureCase& c, const std::string& secret) {
-  const Delivery delivery = LoadDelivery(c.http_path, secret);
+  ExpectMatchesFixture(source, c, secret, nullptr);
+}
+
+void ExpectMatchesFixture(const Source& source, const FixtureCase& c, const std::string& secret,
+                          const DeliveryHook& hook) {
+  Delivery delivery = LoadDelivery(c.http_path, secret);
+  if (hook) hook(delivery);
   const auto outcome = source.Parse(delivery);
   const boost::json::value got = Render(outcome);
   const boost::json::value want = ReadJsonFile(c.expected_path);
   EXPECT_EQ(got, want) << "case " << c.name << "\n got: " << boost::json::serialize(got)
                        << "\nwant: " << boost::json::serialize(want)
                        << (outcome ? "" : "\nerror: " + outcome.error().ToString());
+}
+
+TestRsaSigner::TestRsaSigner() {
+  EVP_PKEY* key = EVP_RSA_gen(2048);
+  if (key == nullptr) throw std::runtime_error("EVP_RSA_gen failed");
+  key_ = std::shared_ptr<void>(key, [](void* k) { EVP_PKEY_free(static_cast<EVP_PKEY*>(k)); });
+  std::unique_ptr<X509, void (*)(X509*)> cert(X509_new(), X509_free);
+  ASN1_INTEGER_set(X509_get_serialNumber(cert.get()), 1);
+  X509_gmtime_adj(X509_getm_notBefore(cert.get()), -24 * 3600);
+  X509_gmtime_adj(X509_getm_notAfter(cert.get()), 24 * 3600);
+  X509_set_pubkey(cert.get(), key);
+  X509_NAME* name = X509_get_subject_name(cert.get());
+  X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC,
+                             reinterpret_cast<const unsigned char*>("opsdeck test only"), -1, -1,
+                             0);
+  X509_set_issuer_name(cert.get(), name);
+  if (X509_sign(cert.get(), key, EVP_sha256()) == 0) throw std::runtime_error("X509_sign failed");
+  std::unique_ptr<BIO, int (*)(BIO*)> bio(BIO_new(BIO_s_mem()), BIO_free);
+  PEM_write_bio_X509(bio.get(), cert.get());
+  char* data = nullptr;
+  const long n = BIO_get_mem_data(bio.get(), &data);
+  cert_pem_.assign(data, static_cast<size_t>(n));
+}
+
+std::string TestRsaSigner::Sign(std::string_view data, bool sha256) const {
+  std::unique_ptr<EVP_MD_CTX, void (*)(EVP_MD_CTX*)> ctx(EVP_MD_CTX_new(), EVP_MD_CTX_free);
+  auto* key = static_cast<EVP_PKEY*>(key_.get());
+  size_t len = 0;
+  if (EVP_DigestSignInit(ctx.get(), nullptr, sha256 ? EVP_sha256() : EVP_sha1(), nullptr, key) !=
+          1 ||
+      EVP_DigestSign(ctx.get(), nullptr, &len, reinterpret_cast<const unsigned char*>(data.data()),
+                     data.size()) != 1) {
+    throw std::runtime_error("EVP_DigestSign failed");
+  }
+  std::string sig(len, '\0');
+  if (EVP_DigestSign(ctx.get(), reinterpret_cast<unsigned char*>(sig.data()), &len,
+                     reinterpret_cast<const unsigned char*>(data.data()), data.size()) != 1) {
+    throw std::runtime_error("EVP_DigestSign failed");
+  }
+  sig.resize(len);
+  std::string b64(4 * ((sig.size() + 2) / 3), '\0');
+  const int written = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(b64.data()),
+                                      reinterpret_cast<const unsigned char*>(sig.data()),
+                                      static_cast<int>(sig.size()));
+  b64.resize(static_cast<size_t>(written));
+  return b64;
+}
+
+const TestRsaSigner& TestSnsSigner() {
+  static const TestRsaSigner signer;
+  return signer;
+}
+
+std::string TestSnsStringToSign(const json::object& envelope) {
+  const json::value* type = envelope.if_contains("Type");
+  const bool notification =
+      type != nullptr && type->is_string() && type->get_string() == "Notification";
+  const std::vector<const char*> keys =
+      notification ? std::vector<const char*>{"Message",   "MessageId", "Subject",
+                                              "Timestamp", "TopicArn",  "Type"}
+                   : std::vector<const char*>{"Message", "MessageId", "SubscribeURL", "Timestamp",
+                                              "Token",   "TopicArn",  "Type"};
+  std::string out;
+  for (const char* key : keys) {
+    const json::value* v = envelope.if_contains(key);
+    if (v == nullptr || !v->is_string()) continue;
+    out += key;
+    out += '\n';
+    out.append(v->get_string().data(), v->get_string().size());
+    out += '\n';
+  }
+  return out;
+}
+
+void SignSnsBody(Delivery& d) {
+  constexpr std::string_view kPlaceholder = "{{sns-sign}}";
+  const size_t at = d.body.find(kPlaceholder);
+  if (at == std::string::npos) return;
+  json::error_code ec;
+  const json::value doc = json::parse(d.body, ec);
+  if (ec || !doc.is_object()) return;
+  const json::value* version = doc.get_object().if_contains("SignatureVersion");
+  const bool sha1 = version != nullptr && version->is_string() && version->get_string() == "1";
+  const std::string signature = TestSnsSigner().Sign(TestSnsStringToSign(doc.get_object()), !sha1);
+  d.body.replace(at, kPlaceholder.size(), signature);
+}
+
+core::Result<std::string> FakeCertificateProvider::Get(const std::string& url) {
+  ++calls_;
+  auto it = pems_.find(url);
+  if (it == pems_.end()) return core::Error::Unauthenticated("no certificate at " + url);
+  return it->second;
 }
 
 }  // namespace opsdeck::ingest::testing
