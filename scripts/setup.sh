@@ -18,6 +18,9 @@ APT_PACKAGES=(
   libgtest-dev libgmock-dev postgresql-15 chromium
   # benchmarks: the peers run beside opsdeck
   libbenchmark-dev nginx-light wrk
+  # fuzzing (scripts/fuzz.sh): clang with libFuzzer and the sanitizer runtimes,
+  # llvm-symbolizer for readable crash stacks
+  clang-14 libclang-rt-14-dev llvm-14
 )
 
 missing=()

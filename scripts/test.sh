@@ -21,6 +21,9 @@ run_suite "unit + store (ctest)" scripts/with-postgres.sh \
 run_suite "integration (node --test)" scripts/with-postgres.sh \
   node --test --test-concurrency=1 tests/integration/
 run_suite "browser (node --test)" node --test --test-concurrency=1 tests/e2e/
+# A short libFuzzer pass over every webhook parser (own build dir build-fuzz,
+# clang); fuzz/README.md has the long run.
+run_suite "fuzz (libFuzzer, ${FUZZ_SECONDS:-12} s per target)" scripts/fuzz.sh "${FUZZ_SECONDS:-12}"
 
 echo
 if [[ ${#failed_suites[@]} -eq 0 ]]; then
