@@ -16,14 +16,18 @@
 #include "app/build_info.h"
 #include "app/commands.h"
 #include "app/config_holder.h"
+#include "app/config_sync.h"
 #include "app/exit_codes.h"
 #include "app/housekeeping.h"
 #include "app/reloader.h"
 #include "app/store_factory.h"
 #include "config/loader.h"
 #include "http/authorize.h"
+#include "http/hooks/hook_routes.h"
 #include "http/routes.h"
 #include "http/server.h"
+#include "ingest/sns_verifier.h"
+#include "net/http_fetch.h"
 #include "net/io_pool.h"
 #include "net/log.h"
 #include "net/system_clock.h"
@@ -59,6 +63,22 @@ std::string HostForUrl(const std::string& host) {
   return host.find(':') != std::string::npos ? "[" + host + "]" : host;
 }
 
+// Intake's outside effects: the SNS subscription confirmation GET.
+http::IntakeHooks IntakeHooksFor(const core::Clock& clock) {
+  http::IntakeHooks hooks;
+  hooks.certificates = std::make_shared<ingest::CachingCertificateProvider>(
+      std::make_shared<ingest::HttpsCertificateProvider>(), clock);
+  hooks.confirm = [](const std::string& url) -> core::Result<void> {
+    auto r = net::FetchUrl(url);
+    if (!r) return r.error();
+    if (r->status != 200) {
+      return core::Error::Unavailable("SNS answered HTTP " + std::to_string(r->status));
+    }
+    return core::Ok();
+  };
+  return hooks;
+}
+
 }  // namespace
 
 int RunServe(const std::string& path) {
@@ -90,8 +110,8 @@ int RunServe(const std::string& path) {
   }
   std::unique_ptr<store::Store> store = std::move(*opened);
   const core::Actor config_actor = core::Actor::System("config");
-  if (auto synced = store->environments().Sync(cfg->environments, config_actor, ""); !synced) {
-    net::LogWarn("environments not stored yet", {{"error", synced.error().ToString()}});
+  for (const auto& w : SyncConfigToStore(*store, *cfg, config_actor, "")) {
+    net::LogWarn("config not stored yet", {{"warning", w}});
   }
 
   // Blocking database calls run here, never on the I/O threads.
@@ -118,6 +138,7 @@ int RunServe(const std::string& path) {
   http::AddApiRoutes(router, services);
   http::AddUiRoutes(router, services);
   http::AddLoginRoutes(router, services);
+  http::AddHookRoutes(router, services, IntakeHooksFor(clock));
   std::vector<std::string> names;
   for (const auto& r : router.routes()) names.push_back(r.name);
   http::HttpMetrics metrics(std::move(names), services.build);

@@ -21,10 +21,31 @@ struct TokenCommand {
   std::string expires_in;  // "90d"; empty: never
 };
 
+// `opsdeck event`: one generic-format event to POST /hooks/generic.
+struct EventCommand {
+  std::string server;      // base URL; empty: $OPSDECK_URL or http://127.0.0.1:8080
+  std::string token_file;  // empty: $OPSDECK_EVENT_TOKEN
+  std::string pipeline;
+  std::string run_id;
+  int attempt = 1;
+  std::string status;
+  std::string stage;
+  std::string stage_status;
+  std::string stage_url;
+  std::string version, commit, ref, url, trigger, title;
+  std::string started_at, finished_at;
+  std::string idempotency_key;
+  int retries = 3;
+  int timeout_seconds = 10;
+  bool dry_run = false;
+  bool quiet = false;
+};
+
 int RunCheckConfig(const std::string& path, bool quiet);
 int RunUser(const UserCommand& cmd);
 int RunToken(const TokenCommand& cmd);
 int RunMigrate(const std::string& path);
 int RunServe(const std::string& path);
+int RunEvent(const EventCommand& cmd);
 
 }  // namespace opsdeck::app

@@ -24,19 +24,30 @@ void Housekeeper::Schedule(std::chrono::steady_clock::duration after) {
   });
 }
 
+namespace {
+constexpr auto kDeliveryRetention = std::chrono::hours(24 * 30);
+}  // namespace
+
 void Housekeeper::RunOnce() {
   const auto now = clock_.Now();
   const auto cfg = config_();
   auto sessions = store_.sessions().DeleteExpired(now, cfg->auth.session_idle);
   auto failures = store_.throttle().DeleteOlderThan(now - std::chrono::hours(1));
-  if (!sessions || !failures) {
-    net::LogWarn("housekeeping failed",
-                 {{"error", (!sessions ? sessions.error() : failures.error()).ToString()}});
+  // Delivery ids are kept 30 days: longer than any provider retries, and
+  // GitHub's manual "Redeliver" lists the last 30 days only.
+  auto deliveries = store_.runs().Prune(now - kDeliveryRetention);
+  const core::Error* failed = !sessions   ? &sessions.error()
+                              : !failures ? &failures.error()
+                              : !deliveries ? &deliveries.error()
+                                            : nullptr;
+  if (failed != nullptr) {
+    net::LogWarn("housekeeping failed", {{"error", failed->ToString()}});
     return;
   }
-  if (*sessions > 0 || *failures > 0) {
+  if (*sessions > 0 || *failures > 0 || *deliveries > 0) {
     net::LogInfo("housekeeping", {{"sessions_removed", *sessions},
-                                  {"login_failures_removed", *failures}});
+                                  {"login_failures_removed", *failures},
+                                  {"deliveries_removed", *deliveries}});
   }
 }
 

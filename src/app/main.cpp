@@ -54,6 +54,35 @@ int main(int argc, char** argv) {
                  "(serve also applies them at start.)");
   migrate->add_option("-c,--config", config_path, "Config file (default: $OPSDECK_CONFIG or opsdeck.yaml)");
 
+  EventCommand event_cmd;
+  auto* event = app.add_subcommand(
+      "event",
+      "Send one pipeline event in opsdeck's generic format to POST /hooks/generic\n"
+      "(docs/sources/generic.md). Token: $OPSDECK_EVENT_TOKEN or --token-file. Retries\n"
+      "failures with the same Idempotency-Key. Exit 0 stored, 1 refused or undelivered, 2 usage.");
+  event->add_option("--server", event_cmd.server, "opsdeck base URL (default: $OPSDECK_URL or http://127.0.0.1:8080)");
+  event->add_option("--token-file", event_cmd.token_file, "File holding the sources.generic token");
+  event->add_option("--pipeline", event_cmd.pipeline, "Pipeline id (pipelines[].match.generic.pipeline)")->required();
+  event->add_option("--run-id", event_cmd.run_id, "The run's id, stable across attempts")->required();
+  event->add_option("--attempt", event_cmd.attempt, "Attempt number (re-runs increment it)");
+  event->add_option("--status", event_cmd.status, "queued|running|succeeded|failed|canceled|superseded");
+  event->add_option("--stage", event_cmd.stage, "A stage of the run this event reports");
+  event->add_option("--stage-status", event_cmd.stage_status, "The stage's status (default: --status)");
+  event->add_option("--stage-url", event_cmd.stage_url, "Link to the stage's log");
+  event->add_option("--version", event_cmd.version, "Version being built or deployed");
+  event->add_option("--commit", event_cmd.commit, "Commit SHA");
+  event->add_option("--ref", event_cmd.ref, "Branch or tag");
+  event->add_option("--url", event_cmd.url, "Link to the run (http or https)");
+  event->add_option("--trigger", event_cmd.trigger, "What started the run (\"push by alice\")");
+  event->add_option("--title", event_cmd.title, "Title (first line kept)");
+  event->add_option("--started-at", event_cmd.started_at, "RFC 3339 (default: now, for --status running)");
+  event->add_option("--finished-at", event_cmd.finished_at, "RFC 3339 (default: now, for a final status)");
+  event->add_option("--idempotency-key", event_cmd.idempotency_key, "Dedupe key (default: derived from the event)");
+  event->add_option("--retries", event_cmd.retries, "Retries on network errors, 429 and 5xx (default 3)");
+  event->add_option("--timeout", event_cmd.timeout_seconds, "Seconds per attempt (default 10)");
+  event->add_flag("--dry-run", event_cmd.dry_run, "Print the request instead of sending it");
+  event->add_flag("-q,--quiet", event_cmd.quiet, "Print nothing on success");
+
   UserCommand user_cmd;
   auto* user = app.add_subcommand("user", "Manage local users (audited as cli:$USER).");
   user->require_subcommand(1);
@@ -116,6 +145,7 @@ int main(int argc, char** argv) {
   if (*serve) code = RunServe(config_path);
   if (*check) code = RunCheckConfig(check_path, quiet);
   if (*migrate) code = RunMigrate(config_path);
+  if (*event) code = RunEvent(event_cmd);
   if (*user) {
     user_cmd.config_path = config_path;
     user_cmd.action = user->get_subcommands().front()->get_name();

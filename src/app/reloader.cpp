@@ -4,6 +4,7 @@
 
 #include <chrono>
 
+#include "app/config_sync.h"
 #include "config/loader.h"
 #include "net/log.h"
 
@@ -75,10 +76,7 @@ http::ReloadOutcome Reloader::Reload(const core::Actor& actor, const std::string
       !r) {
     out.warnings.push_back("reload not audited: " + r.error().message);
   }
-  auto synced = store_.environments().Sync(next->environments, actor, request_id);
-  if (!synced) {
-    out.warnings.push_back("environments not stored yet: " + synced.error().message);
-  }
+  for (auto& w : SyncConfigToStore(store_, *next, actor, request_id)) out.warnings.push_back(std::move(w));
   std::shared_ptr<const config::Config> snapshot = std::move(next);
   holder_.Set(snapshot);
   apply_runtime_(*snapshot);

@@ -3,10 +3,12 @@
 // throttling, audit actors for users, tokens and the proxy header, security
 // headers, and no secret in any answer or log line.
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 
 import {
-  ADMIN, assertNoSecretsLeaked, runCli, secretsBlock, sleep, startServer,
+  ADMIN, ROOT, assertNoSecretsLeaked, runCli, secretsBlock, sleep, startServer,
 } from './lib.mjs';
 
 const ROLE_TOKENS = {
@@ -25,6 +27,15 @@ const EXPECTED = {
   'GET /readyz': 'public',
   'GET /metrics': 'public',
   'GET /api/v1/environments': ANY,
+  'GET /api/v1/pipelines': ANY,
+  'GET /api/v1/runs': ANY,
+  'GET /api/v1/runs/{id}': ANY,
+  'GET /api/v1/deployments': ANY,
+  'GET /api/v1/unmatched': ANY,
+  'POST /hooks/github': 'webhook',
+  'POST /hooks/gitlab': 'webhook',
+  'POST /hooks/aws': 'webhook',
+  'POST /hooks/generic': 'webhook',
   'GET /api/v1/audit': ANY,
   'POST /api/v1/config/reload': ['admin'],
   'GET /api/v1/routes': ANY,
@@ -113,7 +124,12 @@ describe('accounts and roles', () => {
           (r.status === 303 && (r.headers.get('location') || '').startsWith('/login?next='));
         const deniedRole = r.status === 403 && gateCode === 'permission_denied';
         const label = `${key} as ${who}: ${r.status} ${body.slice(0, 120)}`;
-        if (allowed === 'public' || (who !== 'none' && allowed.includes(who))) {
+        if (allowed === 'webhook') {
+          // Webhooks authenticate their sender themselves: a user's bearer
+          // token or session is no signature, whoever sends it.
+          assert.ok([401, 404].includes(r.status) && ['unauthenticated', 'not_found'].includes(gateCode),
+            `a webhook without its signature or token is refused: ${label}`);
+        } else if (allowed === 'public' || (who !== 'none' && allowed.includes(who))) {
           assert.ok(!deniedUnauth && !deniedRole, `should be allowed: ${label}`);
         } else if (who === 'none') {
           assert.ok(deniedUnauth, `should need authentication: ${label}`);
@@ -125,6 +141,23 @@ describe('accounts and roles', () => {
       }
     }
     assert.equal(checked, Object.keys(EXPECTED).length * 5);
+  });
+
+  it('documents every API and webhook route in docs/openapi.yaml', async () => {
+    const text = fs.readFileSync(path.join(ROOT, 'docs', 'openapi.yaml'), 'utf8');
+    const documented = new Set();
+    let current = null;
+    for (const line of text.split('\n')) {
+      const p = line.match(/^  (\/\S*):\s*$/);
+      if (p) { current = p[1]; continue; }
+      const m = line.match(/^    (get|post|put|patch|delete):/);
+      if (m && current) documented.add(`${m[1].toUpperCase()} ${current}`);
+      if (/^\S/.test(line)) current = null;
+    }
+    const list = await (await fetch(`${server.url}/api/v1/routes`, { headers: ADMIN })).json();
+    const missing = list.items.map((r) => `${r.method} ${r.path}`)
+      .filter((k) => !['GET /', 'GET /static/*'].includes(k) && !documented.has(k));
+    assert.deepEqual(missing, []);
   });
 
   it('refuses a bad bearer token instead of treating it as anonymous', async () => {

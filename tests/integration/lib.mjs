@@ -36,6 +36,10 @@ export const SECRETS = {
   discord: 'https://discord.com/api/webhooks/123456789012345678/it-secret-discord-Zq9xY',
   jira: 'it-secret-jira-token-Kx7wQ2',
   apiToken: 'it-secret-api-token-Pw3-0123456789',
+  github: 'it-secret-github-webhook-Hs5vT',
+  gitlab: 'it-secret-gitlab-token-Gq8mN',
+  aws: 'it-secret-aws-events-token-Az4rB',
+  generic: 'it-secret-generic-token-Ev2kL',
 };
 export const ADMIN = { Authorization: `Bearer ${SECRETS.apiToken}` };
 
@@ -46,6 +50,11 @@ auth:
   tokens:
     - {name: it-admin, role: admin, token: "${SECRETS.apiToken}"}
 ${extraAuth}
+sources:
+  github: {secret: "${SECRETS.github}"}
+  gitlab: {token: "${SECRETS.gitlab}"}
+  aws: {token_header: X-Opsdeck-Token, token: "${SECRETS.aws}", sns_topics: ["arn:aws:sns:eu-central-1:123456789012:it-pipelines"]}
+  generic: {token: "${SECRETS.generic}"}
 notifications:
   channels:
     - {name: pipeline-notifications, type: discord, url: "${SECRETS.discord}"}
@@ -125,8 +134,10 @@ export class Server {
 // Writes `yaml` (a function of {port, dir}) and starts `opsdeck serve`.
 // `setup({configPath, dir})` runs once before the server starts (e.g. to
 // create users with the CLI on the same database).
-export async function startServer(yaml, { env = {}, readyPath = '/healthz', setup } = {}) {
-  const dir = tempDir();
+// `reuseDir` starts it on an earlier server's directory (and so its SQLite
+// database), e.g. after a SIGKILL.
+export async function startServer(yaml, { env = {}, readyPath = '/healthz', setup, reuseDir } = {}) {
+  const dir = reuseDir || tempDir();
   const port = await freePort();
   const configPath = path.join(dir, 'opsdeck.yaml');
   fs.writeFileSync(configPath, await yaml({ port, dir }));

@@ -9,6 +9,7 @@ void AddApiRoutes(Router& router, const Services& services) {
   AddConfigRoutes(router, services);
   AddUserRoutes(router, services);
   AddTokenRoutes(router, services);
+  AddRunRoutes(router, services);
 }
 
 }  // namespace opsdeck::http

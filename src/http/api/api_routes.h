@@ -11,5 +11,7 @@ void AddAuditRoutes(Router& router, const Services& services);
 void AddConfigRoutes(Router& router, const Services& services);
 void AddUserRoutes(Router& router, const Services& services);   // also /api/v1/me
 void AddTokenRoutes(Router& router, const Services& services);
+// pipelines, runs, deployments, unmatched (api/runs.cpp)
+void AddRunRoutes(Router& router, const Services& services);
 
 }  // namespace opsdeck::http

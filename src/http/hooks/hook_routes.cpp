@@ -1,0 +1,169 @@
+// POST /hooks/{github,gitlab,aws,generic}: webhook intake (PRODUCT.md,
+// "Webhooks"). Each delivery is verified and parsed by its source, bound to
+// pipelines by the config's match rules, and stored in one transaction; the
+// answer is 2xx only after that transaction committed:
+//   200 accepted | duplicate (delivery id seen before) | ping | confirmed
+//   202 unmatched (stored, listed at /api/v1/unmatched) | ignored, with a reason
+//   400 malformed, naming the problem (`pointer`: a JSON pointer or header)
+//   401 missing or wrong signature/token; 404 source not configured
+//   413 past server.body_limit (the server answers before the handler runs)
+//   503 storage unavailable (the sender retries)
+// Runs on the intake executor: parsing, matching and the blocking store call.
+#include <boost/json.hpp>
+
+#include <algorithm>
+#include <cctype>
+#include <memory>
+#include <string>
+#include <utility>
+
+#include "http/hooks/hook_routes.h"
+#include "http/hooks/source_set.h"
+#include "http/responses.h"
+#include "net/log.h"
+
+namespace opsdeck::http {
+namespace {
+
+namespace json = boost::json;
+
+ingest::Delivery ToDelivery(const Request& req) {
+  ingest::Delivery d;
+  for (const auto& field : req) {
+    std::string name(field.name_string());
+    std::transform(name.begin(), name.end(), name.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    d.headers[std::move(name)] = std::string(field.value());
+  }
+  d.body = req.body();
+  return d;
+}
+
+Response HookError(const Request& req, const core::Error& error) {
+  if (error.code == core::ErrorCode::kInternal || error.code == core::ErrorCode::kUnavailable) {
+    return ErrorResponse(req, error);
+  }
+  json::object err;
+  err["code"] = core::ErrorCodeName(error.code);
+  err["message"] = error.message;
+  if (!error.where.empty() || error.code == core::ErrorCode::kInvalidArgument) {
+    err["pointer"] = error.where;
+  }
+  json::object body;
+  body["error"] = std::move(err);
+  return JsonResponse(req, StatusFor(error.code), body);
+}
+
+Response Status(const Request& req, beast_http::status code, std::string_view status,
+                json::object extra = {}) {
+  extra["status"] = status;
+  return JsonResponse(req, code, extra);
+}
+
+store::UnmatchedInput Unmatched(const ingest::ParseOutcome& outcome, const core::RunEvent& ev,
+                                ingest::MatchResult& m) {
+  store::UnmatchedInput u;
+  u.source = std::string(core::SourceKindName(ev.source));
+  u.event_type = outcome.event_type;
+  u.external_id = ev.external_run_id;
+  u.reason = std::move(m.reason);
+  u.summary_json = std::move(m.summary_json);
+  return u;
+}
+
+Response HandleHook(RequestContext& ctx, const Services& services, SourceSetCache& cache,
+                    const IntakeHooks& hooks, const std::string& name) {
+  const auto set = cache.For(services.config());
+  const ingest::Source* source = set->Find(name);
+  if (source == nullptr) {
+    return ErrorResponse(ctx.request, beast_http::status::not_found, "not_found",
+                         "source " + name + " is not configured (sources." + name + ")");
+  }
+  const ingest::Delivery delivery = ToDelivery(ctx.request);
+  auto parsed = source->Parse(delivery);
+  if (!parsed) {
+    net::LogInfo("webhook refused", {{"source", name},
+                                     {"request_id", ctx.request_id},
+                                     {"error", parsed.error().ToString()}});
+    return HookError(ctx.request, parsed.error());
+  }
+  ingest::ParseOutcome& outcome = *parsed;
+  switch (outcome.kind) {
+    case ingest::ParseOutcome::kPing:
+      return Status(ctx.request, beast_http::status::ok, "ok", {{"event", "ping"}, {"reason", outcome.reason}});
+    case ingest::ParseOutcome::kIgnored:
+      return Status(ctx.request, beast_http::status::accepted, "ignored", {{"reason", outcome.reason}});
+    case ingest::ParseOutcome::kConfirm: {
+      if (!hooks.confirm) {
+        return ErrorResponse(ctx.request, core::Error::Unavailable("subscription confirmation is not available"));
+      }
+      if (auto done = hooks.confirm(outcome.confirm_url); !done) {
+        net::LogWarn("SNS subscription confirmation failed",
+                     {{"request_id", ctx.request_id}, {"error", done.error().ToString()}});
+        return ErrorResponse(ctx.request, beast_http::status::bad_gateway, "unavailable",
+                             "confirming the subscription failed: " + done.error().message);
+      }
+      net::LogInfo("SNS subscription confirmed", {{"request_id", ctx.request_id}, {"reason", outcome.reason}});
+      return Status(ctx.request, beast_http::status::ok, "confirmed", {{"reason", outcome.reason}});
+    }
+    case ingest::ParseOutcome::kEvents:
+      break;
+  }
+
+  store::IntakeRequest request;
+  request.source = name;
+  request.received_at = services.clock->Now();
+  for (auto& ev : outcome.events) {
+    if (request.delivery_id.empty()) request.delivery_id = ev.delivery_id;
+    ingest::MatchResult m = set->matcher.Match(ev);
+    if (m.binding) {
+      request.events.push_back(store::BoundEvent{std::move(ev), std::move(*m.binding)});
+    } else {
+      request.unmatched.push_back(Unmatched(outcome, ev, m));
+    }
+  }
+  auto stored = services.store->runs().Ingest(request);
+  if (!stored) {
+    if (stored.error().code == core::ErrorCode::kNotFound) {
+      // A pipeline in the config is not in the store yet: the sender retries.
+      net::LogWarn("webhook: pipeline not stored", {{"error", stored.error().ToString()}});
+      auto err = core::Error::Unavailable("pipeline not ready; retry later");
+      err.retry_after = std::chrono::seconds(5);
+      return ErrorResponse(ctx.request, err);
+    }
+    return ErrorResponse(ctx.request, stored.error());
+  }
+  if (hooks.on_ingested) hooks.on_ingested(*stored);
+
+  json::object body;
+  if (!request.delivery_id.empty()) body["delivery"] = request.delivery_id;
+  if (stored->duplicate) return Status(ctx.request, beast_http::status::ok, "duplicate", std::move(body));
+  if (request.events.empty()) {
+    body["reason"] = request.unmatched.front().reason;
+    return Status(ctx.request, beast_http::status::accepted, "unmatched", std::move(body));
+  }
+  json::array runs;
+  for (const auto& r : stored->changed) {
+    runs.push_back(json::object{{"id", r.id}, {"pipeline", r.pipeline},
+                                {"status", core::RunStatusName(r.status)}});
+  }
+  body["runs"] = std::move(runs);
+  body["unmatched"] = request.unmatched.size();
+  return Status(ctx.request, beast_http::status::ok, "accepted", std::move(body));
+}
+
+}  // namespace
+
+void AddHookRoutes(Router& router, const Services& services, IntakeHooks hooks) {
+  auto cache = std::make_shared<SourceSetCache>(hooks.certificates);
+  auto shared_hooks = std::make_shared<const IntakeHooks>(std::move(hooks));
+  for (const char* name : {"github", "gitlab", "aws", "generic"}) {
+    const std::string source = name;
+    router.Add({beast_http::verb::post, "/hooks/" + source, "", Access::Webhook(), Exec::kDatabase,
+                [&services, cache, shared_hooks, source](RequestContext& ctx) {
+                  return HandleHook(ctx, services, *cache, *shared_hooks, source);
+                }});
+  }
+}
+
+}  // namespace opsdeck::http
