@@ -17,7 +17,7 @@ APT_PACKAGES=(
   # tests: GoogleTest, a real PostgreSQL server, browser tests
   libgtest-dev libgmock-dev postgresql-15 chromium
   # benchmarks: the peers run beside opsdeck
-  libbenchmark-dev nginx-light wrk
+  libbenchmark-dev nginx-light wrk prometheus-alertmanager
   # fuzzing (scripts/fuzz.sh): clang with libFuzzer and the sanitizer runtimes,
   # llvm-symbolizer for readable crash stacks
   clang-14 libclang-rt-14-dev llvm-14

@@ -16,7 +16,10 @@ namespace opsdeck::http {
 
 // Where a handler runs. kInline: on the I/O thread (must not block: no
 // database, no file or network I/O). kDatabase: on the database executor.
-enum class Exec { kInline, kDatabase };
+// kIntake: on the webhook intake executor, a larger pool whose threads mostly
+// wait for a group commit, so that many deliveries share one (falls back to
+// the database executor when the server has none).
+enum class Exec { kInline, kDatabase, kIntake };
 
 using Handler = std::function<Response(RequestContext&)>;
 

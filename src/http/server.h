@@ -48,6 +48,8 @@ struct ServerOptions {
   int max_connections = 4096;
   // Set: the listener speaks HTTPS only (server.tls). Shared, read-only after start.
   std::shared_ptr<boost::asio::ssl::context> tls;
+  // Where Exec::kIntake handlers run; empty: the database executor.
+  boost::asio::any_io_executor intake_executor;
 };
 
 // The fallback for requests that match no route (404) or only by path (405).

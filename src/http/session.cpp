@@ -328,8 +328,9 @@ Awaitable<Response> SessionRunner::Dispatch(Request& req) {
       // Authentication and blocking handlers run on the database executor;
       // this coroutine resumes on the connection's thread afterwards.
       std::optional<Response> out;
+      const bool intake = route.exec == Exec::kIntake && server_.options_.intake_executor;
       co_await asio::co_spawn(
-          server_.db_executor_,
+          intake ? server_.options_.intake_executor : server_.db_executor_,
           [&]() -> asio::awaitable<void> {
             if (gated) {
               if (auto refusal = server_.authorize_(route, ctx)) {

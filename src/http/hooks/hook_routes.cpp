@@ -8,7 +8,9 @@
 //   401 missing or wrong signature/token; 404 source not configured
 //   413 past server.body_limit (the server answers before the handler runs)
 //   503 storage unavailable (the sender retries)
-// Runs on the intake executor: parsing, matching and the blocking store call.
+// Runs on the intake executor (Exec::kIntake): parsing, matching and the
+// blocking store call, with enough threads waiting that concurrent deliveries
+// share a group commit.
 #include <boost/json.hpp>
 
 #include <algorithm>
@@ -159,7 +161,7 @@ void AddHookRoutes(Router& router, const Services& services, IntakeHooks hooks) 
   auto shared_hooks = std::make_shared<const IntakeHooks>(std::move(hooks));
   for (const char* name : {"github", "gitlab", "aws", "generic"}) {
     const std::string source = name;
-    router.Add({beast_http::verb::post, "/hooks/" + source, "", Access::Webhook(), Exec::kDatabase,
+    router.Add({beast_http::verb::post, "/hooks/" + source, "", Access::Webhook(), Exec::kIntake,
                 [&services, cache, shared_hooks, source](RequestContext& ctx) {
                   return HandleHook(ctx, services, *cache, *shared_hooks, source);
                 }});
