@@ -22,6 +22,13 @@ namespace opsdeck::http {
 enum class Exec { kInline, kDatabase, kIntake };
 
 using Handler = std::function<Response(RequestContext&)>;
+// A handler that answers later without holding a thread while it waits (a
+// webhook waiting for its group commit). It runs on the connection's I/O
+// thread, so it must not block; it calls `reply` exactly once, from any
+// thread, with a function that builds the response: that function runs back
+// on the connection's thread. `ctx` stays valid until then.
+using Reply = std::function<void(std::function<Response()>)>;
+using AsyncHandler = std::function<void(RequestContext&, Reply)>;
 
 struct Route {
   beast_http::verb method;
@@ -32,6 +39,9 @@ struct Route {
   Handler handler;
   // The path carries a secret (a heartbeat token): logs show the pattern.
   bool path_is_secret = false;
+  // Set instead of `handler` (then `exec` is ignored): see AsyncHandler.
+  // Only for routes that need no authorization gate (public, webhook).
+  AsyncHandler async_handler;
 };
 
 struct RouteMatch {

@@ -66,6 +66,47 @@ Response Invoke(const Route& route, RequestContext& ctx) {
                        "internal error");
 }
 
+// Runs an async handler and resumes on the connection's executor with its
+// response. A handler that throws, or drops `reply` without calling it,
+// answers 500 rather than leaving the connection hanging.
+Awaitable<Response> InvokeAsync(const Route& route, RequestContext& ctx) {
+  co_return co_await asio::async_initiate<const asio::use_awaitable_t<IoExecutor>&, void(Response)>(
+      [&route, &ctx](auto handler) {
+        using H = decltype(handler);
+        struct Once {
+          explicit Once(H h) : handler(std::move(h)) {}
+          ~Once() {
+            if (done) return;
+            const Request* req = request;
+            Finish([req] {
+              return ErrorResponse(*req, beast_http::status::internal_server_error, "internal",
+                                   "internal error");
+            });
+          }
+          void Finish(const std::function<Response()>& make) {
+            done = true;
+            auto ex = asio::get_associated_executor(handler);
+            asio::post(ex, [h = std::move(handler), make]() mutable { std::move(h)(make()); });
+          }
+          H handler;
+          const Request* request = nullptr;
+          bool done = false;
+        };
+        auto once = std::make_shared<Once>(std::move(handler));
+        once->request = &ctx.request;
+        Reply reply = [once](std::function<Response()> make) {
+          if (!once->done) once->Finish(make);
+        };
+        try {
+          route.async_handler(ctx, std::move(reply));
+        } catch (const std::exception& e) {
+          net::LogError("handler threw", {{"route", route.name}, {"error", e.what()},
+                                          {"request_id", ctx.request_id}});
+        }
+      },
+      asio::use_awaitable_t<IoExecutor>{});
+}
+
 // On every response. Pages set their own, stricter-for-them CSP (ui/pages.h);
 // everything else may load nothing and be framed by nobody.
 void AddSecurityHeaders(Response& res, bool authenticated) {
@@ -322,7 +363,9 @@ Awaitable<Response> SessionRunner::Dispatch(Request& req) {
     ctx.route = match.route->name;
     const Route& route = *match.route;
     const bool gated = route.access.kind == Access::Kind::kRoles;
-    if (!gated && route.exec == Exec::kInline) {
+    if (!gated && route.async_handler) {
+      res = co_await InvokeAsync(route, ctx);
+    } else if (!gated && route.exec == Exec::kInline) {
       res = Invoke(route, ctx);
     } else {
       // Authentication and blocking handlers run on the database executor;

@@ -68,6 +68,13 @@ class Database {
   // after a transient failure (PostgreSQL deadlock), so it must not have side
   // effects outside the transaction. It must not call Read/Write itself.
   virtual core::Result<void> Write(TxFn fn) = 0;
+  // Write without blocking the caller: `done` gets Write's result once the
+  // transaction committed (or failed), on a thread of the database's choosing
+  // (SQLite: the writer thread), so it must be quick and must not call the
+  // database itself; hand real work to an executor. The default runs Write on
+  // the calling thread.
+  using WriteDone = std::function<void(core::Result<void>)>;
+  virtual void WriteAsync(TxFn fn, WriteDone done) { done(Write(std::move(fn))); }
   // A bounded round trip (for /readyz).
   virtual core::Result<void> Ping() = 0;
   virtual StoreStats Stats() const = 0;

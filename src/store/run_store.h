@@ -14,6 +14,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -140,6 +141,12 @@ class RunStore {
   // kInvalidArgument for text that is not UTF-8, a delivery id without a
   // source, or a deployment of a pipeline without an environment.
   virtual core::Result<IntakeResult> Ingest(const IntakeRequest& request) = 0;
+  // Ingest without blocking the caller: `done` gets the result once the
+  // transaction committed, on the database's completion thread (see
+  // Database::WriteAsync: keep it short). The default calls Ingest on the
+  // calling thread, blocking it: callers on an I/O thread check first.
+  using IngestDone = std::function<void(core::Result<IntakeResult>)>;
+  virtual void IngestAsync(IntakeRequest request, IngestDone done) { done(Ingest(request)); }
 
   virtual core::Result<Page<core::Run>> ListRuns(const RunQuery& query) = 0;  // without stages
   virtual core::Result<std::optional<core::Run>> GetRun(int64_t id) = 0;      // with stages

@@ -3,6 +3,8 @@
 // per connection on SQLite), a run and its pipeline are read in one query,
 // and only what changed is written (docs/storage.md has the measurements).
 #include <algorithm>
+#include <memory>
+#include <optional>
 #include <set>
 
 #include "store/sql_run_rows.h"
@@ -329,6 +331,37 @@ core::Result<IntakeResult> SqlRunStore::Ingest(const IntakeRequest& request) {
   // A fresh Intake per run of the function: PostgreSQL may re-run it after a
   // deadlock, and nothing from the failed run may leak into the result.
   return WriteValue<IntakeResult>(db_, [&](Tx& tx) { return Intake(tx, request).Run(); });
+}
+
+void SqlRunStore::IngestAsync(IntakeRequest request, IngestDone done) {
+  if (request.delivery_id.empty() && request.events.empty() && request.unmatched.empty()) {
+    done(IntakeResult{});
+    return;
+  }
+  if (!request.delivery_id.empty() && request.source.empty()) {
+    done(core::Error::InvalidArgument("a delivery id needs its source", "source"));
+    return;
+  }
+  struct State {
+    IntakeRequest request;
+    std::optional<IntakeResult> out;
+  };
+  auto state = std::make_shared<State>(State{std::move(request), std::nullopt});
+  db_.WriteAsync(
+      [state](Tx& tx) -> core::Result<void> {
+        state->out.reset();  // a re-run starts clean
+        auto r = Intake(tx, state->request).Run();
+        if (!r) return r.error();
+        state->out.emplace(std::move(*r));
+        return core::Ok();
+      },
+      [state, done = std::move(done)](core::Result<void> r) {
+        if (!r) {
+          done(r.error());
+        } else {
+          done(std::move(*state->out));
+        }
+      });
 }
 
 }  // namespace opsdeck::store

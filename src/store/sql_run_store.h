@@ -20,6 +20,7 @@ class SqlRunStore final : public RunStore {
                                                  std::string_view request_id) override;
   core::Result<std::vector<PipelineDef>> ListPipelines() override;
   core::Result<IntakeResult> Ingest(const IntakeRequest& request) override;
+  void IngestAsync(IntakeRequest request, IngestDone done) override;
   core::Result<Page<core::Run>> ListRuns(const RunQuery& query) override;
   core::Result<std::optional<core::Run>> GetRun(int64_t id) override;
   core::Result<std::vector<core::Run>> LastRuns() override;

@@ -8,14 +8,17 @@
 //   401 missing or wrong signature/token; 404 source not configured
 //   413 past server.body_limit (the server answers before the handler runs)
 //   503 storage unavailable (the sender retries)
-// Runs on the intake executor (Exec::kIntake): parsing, matching and the
-// blocking store call, with enough threads waiting that concurrent deliveries
-// share a group commit.
+// On SQLite the handler is asynchronous: it parses on the connection's I/O
+// thread, hands the delivery to the writer and answers when its group commit
+// completes, holding no thread meanwhile, so every delivery in flight can
+// share one commit. Otherwise (PostgreSQL, or AWS whose parsing may fetch a
+// certificate) it blocks on the intake executor (Exec::kIntake).
 #include <boost/json.hpp>
 
 #include <algorithm>
 #include <cctype>
 #include <memory>
+#include <optional>
 #include <string>
 #include <utility>
 
@@ -73,13 +76,26 @@ store::UnmatchedInput Unmatched(const ingest::ParseOutcome& outcome, const core:
   return u;
 }
 
-Response HandleHook(RequestContext& ctx, const Services& services, SourceSetCache& cache,
-                    const IntakeHooks& hooks, const std::string& name) {
+// What a delivery turned into before storage: an answer already, or a
+// request for the store plus what the answer will need.
+struct Prepared {
+  std::optional<Response> answer;
+  store::IntakeRequest request;
+  std::string delivery_id;
+  bool all_unmatched = false;
+  std::string first_reason;
+  size_t unmatched = 0;
+};
+
+Prepared Prepare(RequestContext& ctx, const Services& services, SourceSetCache& cache,
+                 const IntakeHooks& hooks, const std::string& name) {
+  Prepared p;
   const auto set = cache.For(services.config());
   const ingest::Source* source = set->Find(name);
   if (source == nullptr) {
-    return ErrorResponse(ctx.request, beast_http::status::not_found, "not_found",
-                         "source " + name + " is not configured (sources." + name + ")");
+    p.answer = ErrorResponse(ctx.request, beast_http::status::not_found, "not_found",
+                             "source " + name + " is not configured (sources." + name + ")");
+    return p;
   }
   const ingest::Delivery delivery = ToDelivery(ctx.request);
   auto parsed = source->Parse(delivery);
@@ -87,32 +103,36 @@ Response HandleHook(RequestContext& ctx, const Services& services, SourceSetCach
     net::LogInfo("webhook refused", {{"source", name},
                                      {"request_id", ctx.request_id},
                                      {"error", parsed.error().ToString()}});
-    return HookError(ctx.request, parsed.error());
+    p.answer = HookError(ctx.request, parsed.error());
+    return p;
   }
   ingest::ParseOutcome& outcome = *parsed;
   switch (outcome.kind) {
     case ingest::ParseOutcome::kPing:
-      return Status(ctx.request, beast_http::status::ok, "ok", {{"event", "ping"}, {"reason", outcome.reason}});
+      p.answer = Status(ctx.request, beast_http::status::ok, "ok",
+                        {{"event", "ping"}, {"reason", outcome.reason}});
+      return p;
     case ingest::ParseOutcome::kIgnored:
-      return Status(ctx.request, beast_http::status::accepted, "ignored", {{"reason", outcome.reason}});
+      p.answer = Status(ctx.request, beast_http::status::accepted, "ignored", {{"reason", outcome.reason}});
+      return p;
     case ingest::ParseOutcome::kConfirm: {
       if (!hooks.confirm) {
-        return ErrorResponse(ctx.request, core::Error::Unavailable("subscription confirmation is not available"));
-      }
-      if (auto done = hooks.confirm(outcome.confirm_url); !done) {
+        p.answer = ErrorResponse(ctx.request, core::Error::Unavailable("subscription confirmation is not available"));
+      } else if (auto done = hooks.confirm(outcome.confirm_url); !done) {
         net::LogWarn("SNS subscription confirmation failed",
                      {{"request_id", ctx.request_id}, {"error", done.error().ToString()}});
-        return ErrorResponse(ctx.request, beast_http::status::bad_gateway, "unavailable",
-                             "confirming the subscription failed: " + done.error().message);
+        p.answer = ErrorResponse(ctx.request, beast_http::status::bad_gateway, "unavailable",
+                                 "confirming the subscription failed: " + done.error().message);
+      } else {
+        net::LogInfo("SNS subscription confirmed", {{"request_id", ctx.request_id}, {"reason", outcome.reason}});
+        p.answer = Status(ctx.request, beast_http::status::ok, "confirmed", {{"reason", outcome.reason}});
       }
-      net::LogInfo("SNS subscription confirmed", {{"request_id", ctx.request_id}, {"reason", outcome.reason}});
-      return Status(ctx.request, beast_http::status::ok, "confirmed", {{"reason", outcome.reason}});
+      return p;
     }
     case ingest::ParseOutcome::kEvents:
       break;
   }
-
-  store::IntakeRequest request;
+  store::IntakeRequest& request = p.request;
   request.source = name;
   request.received_at = services.clock->Now();
   for (auto& ev : outcome.events) {
@@ -124,25 +144,33 @@ Response HandleHook(RequestContext& ctx, const Services& services, SourceSetCach
       request.unmatched.push_back(Unmatched(outcome, ev, m));
     }
   }
-  auto stored = services.store->runs().Ingest(request);
+  p.delivery_id = request.delivery_id;
+  p.all_unmatched = request.events.empty();
+  p.unmatched = request.unmatched.size();
+  if (!request.unmatched.empty()) p.first_reason = request.unmatched.front().reason;
+  return p;
+}
+
+// The answer once the store has spoken.
+Response Answer(const Request& req, const Prepared& p, const IntakeHooks& hooks,
+                core::Result<store::IntakeResult>& stored) {
   if (!stored) {
     if (stored.error().code == core::ErrorCode::kNotFound) {
       // A pipeline in the config is not in the store yet: the sender retries.
       net::LogWarn("webhook: pipeline not stored", {{"error", stored.error().ToString()}});
       auto err = core::Error::Unavailable("pipeline not ready; retry later");
       err.retry_after = std::chrono::seconds(5);
-      return ErrorResponse(ctx.request, err);
+      return ErrorResponse(req, err);
     }
-    return ErrorResponse(ctx.request, stored.error());
+    return ErrorResponse(req, stored.error());
   }
   if (hooks.on_ingested) hooks.on_ingested(*stored);
-
   json::object body;
-  if (!request.delivery_id.empty()) body["delivery"] = request.delivery_id;
-  if (stored->duplicate) return Status(ctx.request, beast_http::status::ok, "duplicate", std::move(body));
-  if (request.events.empty()) {
-    body["reason"] = request.unmatched.front().reason;
-    return Status(ctx.request, beast_http::status::accepted, "unmatched", std::move(body));
+  if (!p.delivery_id.empty()) body["delivery"] = p.delivery_id;
+  if (stored->duplicate) return Status(req, beast_http::status::ok, "duplicate", std::move(body));
+  if (p.all_unmatched) {
+    body["reason"] = p.first_reason;
+    return Status(req, beast_http::status::accepted, "unmatched", std::move(body));
   }
   json::array runs;
   for (const auto& r : stored->changed) {
@@ -150,8 +178,36 @@ Response HandleHook(RequestContext& ctx, const Services& services, SourceSetCach
                                 {"status", core::RunStatusName(r.status)}});
   }
   body["runs"] = std::move(runs);
-  body["unmatched"] = request.unmatched.size();
-  return Status(ctx.request, beast_http::status::ok, "accepted", std::move(body));
+  body["unmatched"] = p.unmatched;
+  return Status(req, beast_http::status::ok, "accepted", std::move(body));
+}
+
+// Blocking: for sources whose parsing may block (SNS certificate fetches).
+Response HandleHook(RequestContext& ctx, const Services& services, SourceSetCache& cache,
+                    const IntakeHooks& hooks, const std::string& name) {
+  Prepared p = Prepare(ctx, services, cache, hooks, name);
+  if (p.answer) return std::move(*p.answer);
+  auto stored = services.store->runs().Ingest(p.request);
+  return Answer(ctx.request, p, hooks, stored);
+}
+
+// Non-blocking: parse on the I/O thread, wait for the group commit without
+// holding a thread, answer back on the connection's thread.
+void HandleHookAsync(RequestContext& ctx, Reply reply, const Services& services,
+                     SourceSetCache& cache, std::shared_ptr<const IntakeHooks> hooks,
+                     const std::string& name) {
+  auto p = std::make_shared<Prepared>(Prepare(ctx, services, cache, *hooks, name));
+  if (p->answer) {
+    reply([p]() { return std::move(*p->answer); });
+    return;
+  }
+  const Request* req = &ctx.request;
+  services.store->runs().IngestAsync(
+      std::move(p->request),
+      [p, req, hooks, reply = std::move(reply)](core::Result<store::IntakeResult> stored) {
+        auto shared = std::make_shared<core::Result<store::IntakeResult>>(std::move(stored));
+        reply([p, req, hooks, shared]() { return Answer(*req, *p, *hooks, *shared); });
+      });
 }
 
 }  // namespace
@@ -161,10 +217,20 @@ void AddHookRoutes(Router& router, const Services& services, IntakeHooks hooks) 
   auto shared_hooks = std::make_shared<const IntakeHooks>(std::move(hooks));
   for (const char* name : {"github", "gitlab", "aws", "generic"}) {
     const std::string source = name;
-    router.Add({beast_http::verb::post, "/hooks/" + source, "", Access::Webhook(), Exec::kIntake,
+    Route route{beast_http::verb::post, "/hooks/" + source, "", Access::Webhook(), Exec::kIntake,
                 [&services, cache, shared_hooks, source](RequestContext& ctx) {
                   return HandleHook(ctx, services, *cache, *shared_hooks, source);
-                }});
+                }};
+    // Non-blocking where both ends allow it: SQLite's writer completes writes
+    // asynchronously (PostgreSQL's Ingest blocks on a pooled connection), and
+    // AWS may fetch an SNS signing certificate while parsing. Otherwise the
+    // blocking handler runs on the intake executor.
+    if (source != "aws" && services.store->Backend() == "sqlite") {
+      route.async_handler = [&services, cache, shared_hooks, source](RequestContext& ctx, Reply reply) {
+        HandleHookAsync(ctx, std::move(reply), services, *cache, shared_hooks, source);
+      };
+    }
+    router.Add(std::move(route));
   }
 }
 

@@ -27,6 +27,9 @@ class SqliteDatabase final : public Database {
   const Dialect& dialect() const override;
   core::Result<void> Read(const TxFn& fn) override;
   core::Result<void> Write(TxFn fn) override { return writer_->Submit(std::move(fn)); }
+  void WriteAsync(TxFn fn, WriteDone done) override {
+    writer_->SubmitAsync(std::move(fn), std::move(done));
+  }
   core::Result<void> Ping() override;
   StoreStats Stats() const override { return writer_->Stats(); }
   void Close() override;

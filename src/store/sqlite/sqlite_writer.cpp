@@ -31,6 +31,24 @@ core::Result<void> SqliteWriter::Submit(TxFn fn) {
   return done.get();
 }
 
+void SqliteWriter::SubmitAsync(TxFn fn, std::function<void(core::Result<void>)> done) {
+  auto job = std::make_unique<Job>();
+  job->fn = std::move(fn);
+  job->callback = std::move(done);
+  {
+    std::lock_guard lock(mu_);
+    if (!stopping_) {
+      queue_.push_back(std::move(job));
+      job = nullptr;
+    }
+  }
+  if (job != nullptr) {
+    job->callback(core::Error::Unavailable("sqlite: store is closed"));
+    return;
+  }
+  cv_.notify_one();
+}
+
 void SqliteWriter::Stop() {
   {
     std::lock_guard lock(mu_);
@@ -139,7 +157,11 @@ void SqliteWriter::RunBatch(Batch& batch) {
   for (size_t i = 0; i < batch.size(); ++i) {
     jobs_.fetch_add(1);
     if (!*results[i]) failures_.fetch_add(1);
-    batch[i]->done.set_value(std::move(*results[i]));
+    if (batch[i]->callback) {
+      batch[i]->callback(std::move(*results[i]));
+    } else {
+      batch[i]->done.set_value(std::move(*results[i]));
+    }
   }
 }
 

@@ -11,6 +11,7 @@
 #include <atomic>
 #include <condition_variable>
 #include <deque>
+#include <functional>
 #include <future>
 #include <memory>
 #include <mutex>
@@ -32,6 +33,9 @@ class SqliteWriter {
   // Runs `fn` in the next batch; returns its result once the batch committed.
   // kUnavailable after Stop().
   core::Result<void> Submit(TxFn fn);
+  // The same without blocking: `done` runs on the writer thread after the
+  // batch committed (immediately with kUnavailable after Stop()).
+  void SubmitAsync(TxFn fn, std::function<void(core::Result<void>)> done);
   // Finishes every queued job, then stops the thread. Idempotent.
   void Stop();
   StoreStats Stats() const;
@@ -40,7 +44,8 @@ class SqliteWriter {
  private:
   struct Job {
     TxFn fn;
-    std::promise<core::Result<void>> done;
+    std::promise<core::Result<void>> done;                // Submit
+    std::function<void(core::Result<void>)> callback;     // SubmitAsync
   };
   using Batch = std::vector<std::unique_ptr<Job>>;
 
