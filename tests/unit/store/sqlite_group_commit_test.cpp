@@ -5,6 +5,7 @@
 
 #include <chrono>
 #include <future>
+#include <mutex>
 #include <thread>
 
 #include "backends.h"
@@ -159,6 +160,59 @@ TEST_F(SqliteGroupCommit, ConcurrentSmallWritesShareCommits) {
               static_cast<long long>(after.max_batch), static_cast<long long>(ms.count()));
   RecordProperty("writes", static_cast<int>(jobs));
   RecordProperty("commits", static_cast<int>(commits));
+}
+
+// WriteAsync: many writes in flight from ONE thread (no thread per waiter)
+// share commits, each callback comes after its commit with its own result,
+// and a failing write fails alone.
+TEST_F(SqliteGroupCommit, AsyncWritesShareCommitsWithoutAThreadEach) {
+  constexpr int kWrites = 400;
+  std::promise<void> release;
+  auto blocker = BlockWriter(release);  // let the queue fill up
+  const StoreStats before = db_->Stats();
+  std::mutex mu;
+  std::vector<std::pair<int, bool>> done;
+  std::promise<void> all;
+  auto insert = [&](int i, const std::string& key) {
+    db_->WriteAsync(
+        [key](Tx& tx) -> core::Result<void> {
+          auto r = tx.Exec("INSERT INTO t (k) VALUES (?)", {key});
+          if (!r) return r.error();
+          return core::Ok();
+        },
+        [&, i](core::Result<void> r) {
+          std::lock_guard lock(mu);
+          done.emplace_back(i, r.has_value());
+          if (done.size() == kWrites + 1) all.set_value();
+        });
+  };
+  for (int i = 0; i < kWrites; ++i) insert(i, "a" + std::to_string(i));
+  insert(kWrites, "a7");  // a duplicate key: fails alone
+  WaitQueued(kWrites + 1);
+  {
+    std::lock_guard lock(mu);
+    EXPECT_TRUE(done.empty()) << "no callback before the commit";
+  }
+  release.set_value();
+  ASSERT_TRUE(blocker.get());
+  ASSERT_EQ(all.get_future().wait_for(10s), std::future_status::ready);
+  int ok = 0;
+  for (const auto& [i, success] : done) {
+    EXPECT_EQ(success, i != kWrites) << i;
+    ok += success ? 1 : 0;
+  }
+  EXPECT_EQ(ok, kWrites);
+  EXPECT_EQ(Keys().size(), static_cast<size_t>(kWrites));
+  const StoreStats after = db_->Stats();
+  EXPECT_LE(after.commits - before.commits, 10) << "401 queued writes should need few commits";
+
+  db_->Close();
+  std::promise<core::Result<void>> refused;
+  db_->WriteAsync([](Tx&) { return core::Ok(); },
+                  [&](core::Result<void> r) { refused.set_value(std::move(r)); });
+  auto late = refused.get_future().get();
+  ASSERT_FALSE(late);
+  EXPECT_EQ(late.error().code, core::ErrorCode::kUnavailable);
 }
 
 TEST_F(SqliteGroupCommit, CloseFinishesQueuedWritesThenRefuses) {
