@@ -1,14 +1,30 @@
 // The web UI: pages rendered server-side (http/ui/), static assets embedded in
-// the binary with ETags, and the 404/405 fallback.
+// the binary with ETags, and the 404/405 fallback. Pages that read the store
+// (the overview and the pipeline pages) run on the database executor.
 #include <boost/beast/core/string.hpp>
+#include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
+#include <boost/url/encode.hpp>
+#include <boost/url/parse_query.hpp>
+#include <boost/url/rfc/unreserved_chars.hpp>
+#include <charconv>
+#include <map>
+#include <optional>
+#include <utility>
+#include <variant>
 
 #include "http/responses.h"
 #include "http/routes.h"
 #include "http/ui/assets.h"
 #include "http/ui/pages.h"
+#include "http/ui/run_pages.h"
+#include "net/log.h"
 
 namespace opsdeck::http {
 namespace {
+
+constexpr int kPageSize = 50;      // rows per page of a list
+constexpr int kMaxPageSize = 200;  // ?limit= may ask for up to this many
 
 // Pages carry ui::kPageHeaders: a CSP without inline script or style, nosniff,
 // frame and referrer policies.
@@ -18,6 +34,376 @@ Response HtmlPage(const Request& req, beast_http::status status, std::string htm
   return res;
 }
 
+// A store failure as an HTML page; internal details stay in the log.
+Response StoreErrorPage(RequestContext& ctx, const core::Error& error, ui::ShellModel shell) {
+  ui::ProblemModel problem;
+  problem.shell = std::move(shell);
+  const beast_http::status status = StatusFor(error.code);
+  problem.code = static_cast<int>(status);
+  problem.title = "Unavailable";
+  problem.heading = "This page cannot be shown right now";
+  if (error.code == core::ErrorCode::kInternal) {
+    net::LogError("internal error", {{"error", error.ToString()}});
+    problem.detail = "An internal error occurred; the server log has the details.";
+  } else {
+    problem.detail = error.ToString();
+  }
+  return HtmlPage(ctx.request, status, ui::RenderProblem(problem));
+}
+
+// The query of a page. Its GET forms send spaces as '+'; an empty value (an
+// "All" option) is the same as no value.
+core::Result<std::map<std::string, std::string>> FormQuery(std::string_view query) {
+  std::map<std::string, std::string> out;
+  if (query.empty()) return out;
+  auto parsed = boost::urls::parse_query(query);
+  if (!parsed) return core::Error::InvalidArgument("malformed query string");
+  const boost::urls::encoding_opts form(/*space_as_plus=*/true);
+  for (auto p : *parsed) {
+    std::string value = p.has_value ? p.value.decode(form) : std::string();
+    if (!value.empty()) out[p.key.decode(form)] = std::move(value);
+  }
+  return out;
+}
+
+std::string Param(const std::map<std::string, std::string>& q, const std::string& key) {
+  const auto it = q.find(key);
+  return it == q.end() ? std::string() : it->second;
+}
+
+std::optional<std::string> Optional(std::string value) {
+  if (value.empty()) return std::nullopt;
+  return value;
+}
+
+using Params = std::vector<std::pair<std::string_view, std::string_view>>;
+
+// `path` with the non-empty `params`, each value percent-encoded by Boost.URL
+// down to unreserved characters (so '+', '&' and '#' in a name survive).
+std::string Href(std::string_view path, const Params& params, std::string_view fragment = {}) {
+  std::string out(path);
+  char sep = '?';
+  for (const auto& [key, value] : params) {
+    if (value.empty()) continue;
+    out.append(1, sep).append(key).append(1, '=');
+    out += boost::urls::encode(value, boost::urls::unreserved_chars);
+    sep = '&';
+  }
+  if (!fragment.empty()) out.append(1, '#').append(fragment);
+  return out;
+}
+
+std::string PipelineHref(std::string_view name) {
+  return Href("/pipelines", {{"pipeline", name}}, "runs");
+}
+
+// What every list page reads from its query: filters, the cursor, ?limit=.
+// A malformed value is a message for the page (a 400), not an error page.
+struct ListQuery {
+  std::map<std::string, std::string> params;
+  std::string error;
+  std::string cursor;
+  int limit = kPageSize;
+  std::string limit_param;  // kept on the paging links when it was given
+};
+
+ListQuery ReadListQuery(std::string_view text) {
+  ListQuery q;
+  auto parsed = FormQuery(text);
+  if (!parsed) {
+    q.error = parsed.error().message;
+    return q;
+  }
+  q.params = std::move(*parsed);
+  q.cursor = Param(q.params, "cursor");
+  const std::string limit = Param(q.params, "limit");
+  if (limit.empty()) return q;
+  int v = 0;
+  const auto [end, ec] = std::from_chars(limit.data(), limit.data() + limit.size(), v);
+  if (ec != std::errc() || end != limit.data() + limit.size() || v < 1 || v > kMaxPageSize) {
+    q.error = "limit must be a whole number from 1 to " + std::to_string(kMaxPageSize);
+  } else {
+    q.limit = v;
+    q.limit_param = limit;
+  }
+  return q;
+}
+
+beast_http::status ListStatus(const std::string& error) {
+  return error.empty() ? beast_http::status::ok : beast_http::status::bad_request;
+}
+
+std::string_view SourceOf(const config::PipelineMatch& match) {
+  return std::visit(
+      [](const auto& m) -> std::string_view {
+        using M = std::decay_t<decltype(m)>;
+        if constexpr (std::is_same_v<M, config::GithubMatch>) return "github";
+        if constexpr (std::is_same_v<M, config::GitlabMatch>) return "gitlab";
+        if constexpr (std::is_same_v<M, config::CodePipelineMatch>) return "codepipeline";
+        return "generic";
+      },
+      match);
+}
+
+// The active pipelines with their last runs, the config naming their source.
+core::Result<std::vector<ui::PipelineRow>> PipelineRows(const Services& services,
+                                                        const config::Config& cfg) {
+  auto pipelines = services.store->runs().ListPipelines();
+  if (!pipelines) return pipelines.error();
+  auto last = services.store->runs().LastRuns();
+  if (!last) return last.error();
+  std::map<std::string, core::Run*> by_pipeline;
+  for (core::Run& r : *last) by_pipeline[r.pipeline] = &r;
+  std::vector<ui::PipelineRow> rows;
+  rows.reserve(pipelines->size());
+  for (store::PipelineDef& p : *pipelines) {
+    ui::PipelineRow row;
+    row.runs_href = PipelineHref(p.name);
+    for (const config::PipelineConfig& c : cfg.pipelines) {
+      if (c.name == p.name) row.source = std::string(SourceOf(c.match));
+    }
+    if (auto it = by_pipeline.find(p.name); it != by_pipeline.end()) {
+      row.last_run = std::move(*it->second);
+    }
+    row.name = std::move(p.name);
+    row.environment = std::move(p.environment);
+    row.is_deploy = p.is_deploy;
+    row.owner = std::move(p.owner);
+    row.docs_url = std::move(p.docs_url);
+    rows.push_back(std::move(row));
+  }
+  return rows;
+}
+
+std::vector<ui::DeploymentRow> DeploymentRows(std::vector<store::DeploymentRecord> records) {
+  std::vector<ui::DeploymentRow> rows;
+  rows.reserve(records.size());
+  for (store::DeploymentRecord& r : records) {
+    rows.push_back(ui::DeploymentRow{r.id, r.run_id, std::move(r.deployment)});
+  }
+  return rows;
+}
+
+std::vector<std::string> EnvironmentNames(const config::Config& cfg) {
+  std::vector<std::string> names;
+  for (const core::Environment& e : cfg.environments) names.push_back(e.name);
+  return names;
+}
+
+std::vector<std::string> PipelineNames(const std::vector<ui::PipelineRow>& rows) {
+  std::vector<std::string> names;
+  for (const ui::PipelineRow& r : rows) names.push_back(r.name);
+  return names;
+}
+
+// The pager of a list: "Newest" off the first page, "Older" while the store
+// has a next cursor. `params` are the filters, kept on both links.
+ui::Pager MakePager(std::string_view path, std::string_view fragment, Params params,
+                    bool on_first_page, const std::optional<std::string>& next) {
+  ui::Pager pager;
+  if (!on_first_page) pager.newest_href = Href(path, params, fragment);
+  if (next) {
+    params.emplace_back("cursor", *next);
+    pager.older_href = Href(path, params, fragment);
+  }
+  return pager;
+}
+
+Response OverviewPage(RequestContext& ctx, const Services& services) {
+  auto cfg = services.config();
+  ui::OverviewModel model;
+  model.shell = ShellFor(services, ctx.principal);
+  model.now_rfc3339 = core::FormatRfc3339(services.clock->Now());
+  model.environments = ui::EnvironmentCards(cfg->environments);
+  auto live = services.store->runs().LiveDeployments();
+  if (!live) return StoreErrorPage(ctx, live.error(), std::move(model.shell));
+  model.live = DeploymentRows(std::move(*live));
+  auto pipelines = PipelineRows(services, *cfg);
+  if (!pipelines) return StoreErrorPage(ctx, pipelines.error(), std::move(model.shell));
+  model.pipelines = std::move(*pipelines);
+  return HtmlPage(ctx.request, beast_http::status::ok, ui::RenderOverview(model));
+}
+
+Response PipelinesPage(RequestContext& ctx, const Services& services) {
+  auto cfg = services.config();
+  ui::PipelinesModel model;
+  model.shell = ShellFor(services, ctx.principal);
+  auto rows = PipelineRows(services, *cfg);
+  if (!rows) return StoreErrorPage(ctx, rows.error(), std::move(model.shell));
+  model.pipelines = std::move(*rows);
+
+  ListQuery q = ReadListQuery(ctx.query);
+  const std::string environment = Param(q.params, "environment");
+  const std::string pipeline = Param(q.params, "pipeline");
+  const std::string status = Param(q.params, "status");
+  store::RunQuery query;
+  query.limit = q.limit;
+  query.cursor = Optional(q.cursor);
+  query.environment = Optional(environment);
+  query.pipeline = Optional(pipeline);
+  if (!status.empty()) {
+    query.status = core::ParseRunStatus(status);
+    if (!query.status) {
+      q.error = "status must be one of queued, running, succeeded, failed, canceled, superseded";
+    }
+  }
+  std::vector<std::string> statuses;
+  for (auto s :
+       {core::RunStatus::kQueued, core::RunStatus::kRunning, core::RunStatus::kSucceeded,
+        core::RunStatus::kFailed, core::RunStatus::kCanceled, core::RunStatus::kSuperseded}) {
+    statuses.emplace_back(core::RunStatusName(s));
+  }
+  model.filters = {{"environment", "Environment", environment, EnvironmentNames(*cfg)},
+                   {"pipeline", "Pipeline", pipeline, PipelineNames(model.pipelines)},
+                   {"status", "Status", status, std::move(statuses)}};
+  model.filtered = !environment.empty() || !pipeline.empty() || !status.empty();
+  if (q.error.empty()) {
+    auto page = services.store->runs().ListRuns(query);
+    if (!page && page.error().code != core::ErrorCode::kInvalidArgument) {
+      return StoreErrorPage(ctx, page.error(), std::move(model.shell));
+    }
+    if (!page) {
+      q.error = page.error().message;
+    } else {
+      model.runs = std::move(page->items);
+      model.pager = MakePager("/pipelines", "runs",
+                              {{"environment", environment},
+                               {"pipeline", pipeline},
+                               {"status", status},
+                               {"limit", q.limit_param}},
+                              q.cursor.empty(), page->next);
+    }
+  }
+  model.error = q.error;
+  return HtmlPage(ctx.request, ListStatus(model.error), ui::RenderPipelines(model));
+}
+
+Response RunPage(RequestContext& ctx, const Services& services) {
+  const std::string& text = ctx.params["id"];
+  int64_t id = 0;
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), id);
+  std::optional<core::Run> run;
+  if (ec == std::errc() && end == text.data() + text.size() && id > 0) {
+    auto found = services.store->runs().GetRun(id);
+    if (!found) return StoreErrorPage(ctx, found.error(), ShellFor(services, ctx.principal));
+    run = std::move(*found);
+  }
+  if (!run) {
+    ui::ProblemModel problem;
+    problem.shell = ShellFor(services, ctx.principal);
+    problem.title = "Run not found";
+    problem.heading = "Run not found";
+    problem.detail = "There is no run with id " + ui::internal::Shorten(text, 40) + ".";
+    problem.back_href = "/pipelines";
+    problem.back_label = "Back to pipelines";
+    problem.back_icon = "pipeline";
+    return HtmlPage(ctx.request, beast_http::status::not_found, ui::RenderProblem(problem));
+  }
+  ui::RunModel model;
+  model.shell = ShellFor(services, ctx.principal);
+  model.now = services.clock->Now();
+  model.pipeline_href = PipelineHref(run->pipeline);
+  model.run = std::move(*run);
+  return HtmlPage(ctx.request, beast_http::status::ok, ui::RenderRun(model));
+}
+
+Response DeploymentsPage(RequestContext& ctx, const Services& services) {
+  auto cfg = services.config();
+  ui::DeploymentsModel model;
+  model.shell = ShellFor(services, ctx.principal);
+  auto live = services.store->runs().LiveDeployments();
+  if (!live) return StoreErrorPage(ctx, live.error(), std::move(model.shell));
+  model.live = DeploymentRows(std::move(*live));
+  auto pipelines = services.store->runs().ListPipelines();
+  if (!pipelines) return StoreErrorPage(ctx, pipelines.error(), std::move(model.shell));
+  std::vector<std::string> deploy_pipelines;
+  for (const store::PipelineDef& p : *pipelines) {
+    if (p.is_deploy) deploy_pipelines.push_back(p.name);
+  }
+
+  ListQuery q = ReadListQuery(ctx.query);
+  const std::string environment = Param(q.params, "environment");
+  const std::string pipeline = Param(q.params, "pipeline");
+  store::DeploymentQuery query;
+  query.limit = q.limit;
+  query.cursor = Optional(q.cursor);
+  query.environment = Optional(environment);
+  query.pipeline = Optional(pipeline);
+  model.filters = {{"environment", "Environment", environment, EnvironmentNames(*cfg)},
+                   {"pipeline", "Pipeline", pipeline, std::move(deploy_pipelines)}};
+  model.filtered = !environment.empty() || !pipeline.empty();
+  if (q.error.empty()) {
+    auto page = services.store->runs().ListDeployments(query);
+    if (!page && page.error().code != core::ErrorCode::kInvalidArgument) {
+      return StoreErrorPage(ctx, page.error(), std::move(model.shell));
+    }
+    if (!page) {
+      q.error = page.error().message;
+    } else {
+      model.deployments = DeploymentRows(std::move(page->items));
+      model.pager = MakePager(
+          "/deployments", "history",
+          {{"environment", environment}, {"pipeline", pipeline}, {"limit", q.limit_param}},
+          q.cursor.empty(), page->next);
+    }
+  }
+  model.error = q.error;
+  return HtmlPage(ctx.request, ListStatus(model.error), ui::RenderDeployments(model));
+}
+
+// The match keys of an unmatched event (a JSON object as text) as pairs;
+// values that are not strings are shown as JSON.
+std::vector<std::pair<std::string, std::string>> MatchKeys(const std::string& json_text) {
+  std::vector<std::pair<std::string, std::string>> keys;
+  boost::system::error_code ec;
+  const boost::json::value v = boost::json::parse(json_text, ec);
+  if (ec || !v.is_object()) return keys;
+  for (const auto& kv : v.get_object()) {
+    const boost::json::string* s = kv.value().if_string();
+    keys.emplace_back(std::string(kv.key()),
+                      s != nullptr ? std::string(*s) : boost::json::serialize(kv.value()));
+  }
+  return keys;
+}
+
+Response UnmatchedPage(RequestContext& ctx, const Services& services) {
+  ui::UnmatchedModel model;
+  model.shell = ShellFor(services, ctx.principal);
+  ListQuery q = ReadListQuery(ctx.query);
+  const std::string source = Param(q.params, "source");
+  store::UnmatchedQuery query;
+  query.limit = q.limit;
+  query.cursor = Optional(q.cursor);
+  query.source = Optional(source);
+  std::vector<std::string> sources;
+  for (auto k : {core::SourceKind::kGithub, core::SourceKind::kGitlab,
+                 core::SourceKind::kCodePipeline, core::SourceKind::kGeneric}) {
+    sources.emplace_back(core::SourceKindName(k));
+  }
+  model.filters = {{"source", "Source", source, std::move(sources)}};
+  model.filtered = !source.empty();
+  if (q.error.empty()) {
+    auto page = services.store->runs().ListUnmatched(query);
+    if (!page && page.error().code != core::ErrorCode::kInvalidArgument) {
+      return StoreErrorPage(ctx, page.error(), std::move(model.shell));
+    }
+    if (!page) {
+      q.error = page.error().message;
+    } else {
+      for (store::UnmatchedRecord& r : page->items) {
+        model.events.push_back(
+            ui::UnmatchedRow{r.id, std::move(r.event.source), std::move(r.event.event_type),
+                             std::move(r.event.external_id), std::move(r.event.reason),
+                             MatchKeys(r.event.summary_json), r.received_at});
+      }
+      model.pager =
+          MakePager("/unmatched", "events", {{"source", source}, {"limit", q.limit_param}},
+                    q.cursor.empty(), page->next);
+    }
+  }
+  model.error = q.error;
+  return HtmlPage(ctx.request, ListStatus(model.error), ui::RenderUnmatched(model));
+}
 
 bool ApiPath(std::string_view path) {
   return path.starts_with("/api/") || path.starts_with("/hooks/") || path == "/api";
@@ -26,15 +412,18 @@ bool ApiPath(std::string_view path) {
 }  // namespace
 
 void AddUiRoutes(Router& router, const Services& services) {
-  router.Add({beast_http::verb::get, "/", "ui:overview", Access::AnyRole(), Exec::kInline,
-              [&services](RequestContext& ctx) {
-                auto cfg = services.config();
-                ui::OverviewModel model;
-                model.shell = ShellFor(services, ctx.principal);
-                model.now_rfc3339 = core::FormatRfc3339(services.clock->Now());
-                model.environments = ui::EnvironmentCards(cfg->environments);
-                return HtmlPage(ctx.request, beast_http::status::ok, ui::RenderOverview(model));
-              }});
+  const auto get = beast_http::verb::get;
+  // Every page that reads the store runs on the database executor.
+  router.Add({get, "/", "ui:overview", Access::AnyRole(), Exec::kDatabase,
+              [&services](RequestContext& ctx) { return OverviewPage(ctx, services); }});
+  router.Add({get, "/pipelines", "ui:pipelines", Access::AnyRole(), Exec::kDatabase,
+              [&services](RequestContext& ctx) { return PipelinesPage(ctx, services); }});
+  router.Add({get, "/runs/{id}", "ui:run", Access::AnyRole(), Exec::kDatabase,
+              [&services](RequestContext& ctx) { return RunPage(ctx, services); }});
+  router.Add({get, "/deployments", "ui:deployments", Access::AnyRole(), Exec::kDatabase,
+              [&services](RequestContext& ctx) { return DeploymentsPage(ctx, services); }});
+  router.Add({get, "/unmatched", "ui:unmatched", Access::AnyRole(), Exec::kDatabase,
+              [&services](RequestContext& ctx) { return UnmatchedPage(ctx, services); }});
 
   router.Add({beast_http::verb::get, "/static/*", "ui:static", Access::Public(), Exec::kInline,
               [](RequestContext& ctx) {
@@ -81,8 +470,7 @@ ui::ShellModel ShellFor(const Services& services, const core::Principal& who) {
 Response NotFound(RequestContext& ctx, const std::string& allow, const Services& services) {
   if (!allow.empty()) {
     Response res = ErrorResponse(ctx.request, beast_http::status::method_not_allowed,
-                                 "method_not_allowed",
-                                 "method not allowed; allowed: " + allow);
+                                 "method_not_allowed", "method not allowed; allowed: " + allow);
     res.set(beast_http::field::allow, allow);
     return res;
   }
@@ -90,7 +478,8 @@ Response NotFound(RequestContext& ctx, const std::string& allow, const Services&
     return ErrorResponse(ctx.request, beast_http::status::not_found, "not_found",
                          "no such endpoint");
   }
-  return HtmlPage(ctx.request, beast_http::status::not_found, ui::RenderNotFound(ctx.path, ShellFor(services, ctx.principal)));
+  return HtmlPage(ctx.request, beast_http::status::not_found,
+                  ui::RenderNotFound(ctx.path, ShellFor(services, ctx.principal)));
 }
 
 }  // namespace opsdeck::http

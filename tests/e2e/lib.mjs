@@ -50,9 +50,10 @@ function yamlString(value) {
 
 /**
  * The config file text for a test server. `auth` is a flat object of `auth:`
- * keys ({ anonymous_read: true }).
+ * keys ({ anonymous_read: true }). `extra` is YAML text appended as it is
+ * (top-level sections such as `sources:` and `pipelines:`).
  */
-export function configYaml({ port, dbPath, environments, auth }) {
+export function configYaml({ port, dbPath, environments, auth, extra }) {
   const lines = [
     'server:',
     `  listen: ${yamlString(`127.0.0.1:${port}`)}`,
@@ -73,6 +74,7 @@ export function configYaml({ port, dbPath, environments, auth }) {
       lines.push(`  ${key}: ${typeof value === 'string' ? yamlString(value) : String(value)}`);
     }
   }
+  if (extra) lines.push(extra.trimEnd());
   return lines.join('\n') + '\n';
 }
 
@@ -123,13 +125,14 @@ export function runCli(args, { input = '', cwd, timeoutMs = 20000 } = {}) {
 
 /**
  * Starts `opsdeck serve --config FILE` on a free port with a fresh SQLite file
- * in a temp directory. `auth` goes to the config's `auth:` section. `setup`,
+ * in a temp directory. `auth` goes to the config's `auth:` section, `extra`
+ * (YAML text) is appended to the config. `setup`,
  * when given, runs once before the server starts, with { configPath, dir }
  * (for example to add users with runCli). Returns { url, port, dir,
  * configPath, logs(), stop() }; stop() is idempotent, ends the process
  * (SIGTERM, then SIGKILL) and removes the dir.
  */
-export async function startServer({ environments, auth, setup } = {}) {
+export async function startServer({ environments, auth, extra, setup } = {}) {
   const binary = binaryPath();
   if (!existsSync(binary)) {
     throw new Error(`no opsdeck binary at ${binary}: build it (make build) or set OPSDECK_BINARY`);
@@ -139,7 +142,7 @@ export async function startServer({ environments, auth, setup } = {}) {
   const dbPath = path.join(dir, 'db');
   if (setup) {
     try {
-      await writeFile(configPath, configYaml({ port: await freePort(), dbPath, environments, auth }));
+      await writeFile(configPath, configYaml({ port: await freePort(), dbPath, environments, auth, extra }));
       await setup({ configPath, dir });
     } catch (err) {
       await rm(dir, { recursive: true, force: true });
@@ -149,7 +152,7 @@ export async function startServer({ environments, auth, setup } = {}) {
   let lastError;
   for (let attempt = 0; attempt < 3; ++attempt) { // the port may be taken between probe and bind
     const port = await freePort();
-    await writeFile(configPath, configYaml({ port, dbPath, environments, auth }));
+    await writeFile(configPath, configYaml({ port, dbPath, environments, auth, extra }));
     let output = '';
     const logs = () => output;
     const child = spawn(binary, ['serve', '--config', configPath], {

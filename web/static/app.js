@@ -1,7 +1,7 @@
 // opsdeck UI enhancements. Progressive only: every page is complete without
 // this file. Loaded with `defer` from /static/ (the CSP allows no inline script).
 //  1. <time datetime="…Z"> shows the viewer's local time; the UTC time moves to
-//     the tooltip. data-format="relative" shows "5 min ago" instead.
+//     the tooltip. data-format="relative" shows "5 min ago"; "short", "time".
 //  2. Live updates: when <body data-stream="URL"> is set, one EventSource feeds
 //     every server-sent event to listeners of the `opsdeck:event` DOM event.
 //     Without the attribute, or when the stream answers an error (404 before the
@@ -16,6 +16,11 @@
     year: 'numeric', month: 'short', day: 'numeric',
     hour: '2-digit', minute: '2-digit', second: '2-digit', timeZoneName: 'short',
   });
+  const hm = { hour: '2-digit', minute: '2-digit' };
+  const dtf = (o) => new Intl.DateTimeFormat(undefined, o);
+  const formats = {
+    relative: { format: ago }, short: dtf({ month: 'short', day: 'numeric', ...hm }), time: dtf({ ...hm, second: '2-digit' }),
+  };
   const relative = new Intl.RelativeTimeFormat(undefined, { numeric: 'auto' });
   const steps = [[60, 'second'], [60, 'minute'], [24, 'hour'], [7, 'day'], [4.35, 'week'], [12, 'month'], [Infinity, 'year']];
 
@@ -36,7 +41,7 @@
     for (const el of (root || document).querySelectorAll('time[datetime]')) {
       const date = new Date(el.getAttribute('datetime'));
       if (Number.isNaN(date.getTime())) continue;
-      el.textContent = el.dataset.format === 'relative' ? ago(date) : absolute.format(date);
+      el.textContent = (formats[el.dataset.format] || absolute).format(date);
       el.title = utcText(date);
     }
   }

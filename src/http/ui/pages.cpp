@@ -3,7 +3,12 @@
 
 #include <algorithm>
 #include <cstddef>
+#include <map>
+#include <optional>
+#include <string>
 
+#include "core/run_tracker.h"
+#include "http/ui/run_pages.h"
 #include "http/ui/shell.h"
 
 namespace opsdeck::http::ui {
@@ -13,6 +18,8 @@ using kainjow::mustache::data;
 using internal::HumanUtc;
 using internal::Page;
 using internal::RenderPage;
+using internal::ShortCommit;
+using internal::Shorten;
 
 // A long path is shortened before it is echoed into the 404 page.
 constexpr std::size_t kMaxEchoedPath = 200;
@@ -44,11 +51,61 @@ data Legend() {
   return list;
 }
 
-data EnvironmentList(std::vector<EnvironmentCard> cards) {
+void SetTime(data& d, const std::string& key, const std::optional<core::TimePoint>& t) {
+  d.set("has_" + key, t.has_value());
+  const std::string text = t ? core::FormatRfc3339(*t) : std::string();
+  d.set(key, text);
+  d.set(key + "_human", HumanUtc(text));
+}
+
+// The live version of one environment: what its newest deployment put there.
+void SetLive(data& env, const DeploymentRow* live) {
+  env.set("env_has_live", live != nullptr);
+  if (live == nullptr) return;
+  const core::Deployment& d = live->deployment;
+  env.set("live_version", d.version.empty() ? ShortCommit(d.commit) : d.version);
+  env.set("live_has_version", !d.version.empty() || !d.commit.empty());
+  env.set("live_has_commit", !d.commit.empty() && !d.version.empty());
+  env.set("live_commit", d.commit);
+  env.set("live_commit_short", ShortCommit(d.commit));
+  env.set("live_pipeline", d.pipeline);
+  env.set("live_run_href", "/runs/" + std::to_string(live->run_id));
+  SetTime(env, "live_since", d.deployed_at);
+}
+
+// One pipeline of an environment's column, with its last run.
+data PipelineItem(const PipelineRow& p) {
+  data item{data::type::object};
+  item.set("p_name", p.name);
+  item.set("p_href", p.runs_href);
+  item.set("p_kind", std::string(p.is_deploy ? "deploy" : "build"));
+  item.set("p_has_run", p.last_run.has_value());
+  if (!p.last_run) return item;
+  const core::Run& run = *p.last_run;
+  const internal::StatusView status = internal::ViewOf(run.status);
+  item.set("run_href", "/runs/" + std::to_string(run.id));
+  item.set("run_status", std::string(status.css));
+  item.set("run_status_label", std::string(status.label));
+  item.set("run_status_icon", std::string(status.icon));
+  const std::string& label = !run.version.empty() ? run.version
+                             : !run.ref.empty()   ? run.ref
+                                                  : run.external_run_id;
+  item.set("run_label", Shorten(label, 60));
+  const auto duration = core::RunDuration(run);
+  item.set("run_has_duration", duration.has_value());
+  item.set("run_duration", duration ? internal::FormatDuration(*duration) : std::string());
+  SetTime(item, "run_when", run.started_at ? run.started_at : run.created_at);
+  return item;
+}
+
+data EnvironmentList(std::vector<EnvironmentCard> cards, const std::vector<DeploymentRow>& live,
+                     const std::vector<PipelineRow>& pipelines) {
   std::stable_sort(cards.begin(), cards.end(),
                    [](const EnvironmentCard& a, const EnvironmentCard& b) {
                      return a.position < b.position;
                    });
+  std::map<std::string_view, const DeploymentRow*> live_by_env;
+  for (const DeploymentRow& d : live) live_by_env.emplace(d.deployment.environment, &d);
   data list{data::type::list};
   for (std::size_t i = 0; i < cards.size(); ++i) {
     const bool has_next = i + 1 < cards.size();
@@ -59,17 +116,20 @@ data EnvironmentList(std::vector<EnvironmentCard> cards) {
     env.set("env_protected", cards[i].is_protected);
     env.set("env_has_next", has_next);
     env.set("env_next_name", has_next ? cards[i + 1].name : std::string());
+    const auto found = live_by_env.find(cards[i].name);
+    SetLive(env, found == live_by_env.end() ? nullptr : found->second);
+    data items{data::type::list};
+    bool any = false;
+    for (const PipelineRow& p : pipelines) {
+      if (p.environment != cards[i].name) continue;
+      items.push_back(PipelineItem(p));
+      any = true;
+    }
+    env.set("env_has_pipelines", any);
+    env.set("env_pipelines", items);
     list.push_back(env);
   }
   return list;
-}
-
-// Cuts at a UTF-8 character boundary, so the echo stays valid text.
-std::string Shorten(std::string_view text, std::size_t max_bytes) {
-  if (text.size() <= max_bytes) return std::string(text);
-  std::size_t cut = max_bytes;
-  while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;
-  return std::string(text.substr(0, cut)) + "…";
 }
 
 }  // namespace
@@ -94,7 +154,7 @@ std::string RenderOverview(const OverviewModel& model) {
   page.set("now", model.now_rfc3339);
   page.set("now_human", HumanUtc(model.now_rfc3339));
   page.set("legend", Legend());
-  page.set("environments", EnvironmentList(model.environments));
+  page.set("environments", EnvironmentList(model.environments, model.live, model.pipelines));
   return RenderPage(Page::kOverview, "Overview", model.shell, "overview", std::move(page));
 }
 
@@ -112,7 +172,14 @@ std::string RenderLogin(const LoginModel& model) {
 
 std::string RenderNotFound(std::string_view path, const ShellModel& shell) {
   data page{data::type::object};
+  page.set("code", std::string("404"));
+  page.set("heading", std::string("Page not found"));
+  page.set("has_path", true);
   page.set("path", Shorten(path, kMaxEchoedPath));
+  page.set("has_detail", false);
+  page.set("back_href", std::string("/"));
+  page.set("back_icon", std::string("overview"));
+  page.set("back_label", std::string("Back to the overview"));
   return RenderPage(Page::kNone, "Not found", shell, "not_found", std::move(page));
 }
 

@@ -6,12 +6,15 @@
 // templates) and may run concurrently on any thread.
 #pragma once
 
+#include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
 
 #include "core/environment.h"
+#include "core/run.h"
 
 namespace opsdeck::http::ui {
 
@@ -57,17 +60,43 @@ struct EnvironmentCard {
   int position = 0;  // index in the promotion path, 0 first
 };
 
+// A pipeline as the pages show it: its config with its newest run.
+struct PipelineRow {
+  std::string name;
+  std::string environment;
+  bool is_deploy = false;
+  std::string source;    // "github", "gitlab", "codepipeline", "generic"
+  std::string owner;
+  std::string docs_url;  // linked only when it is an http(s) URL
+  // Its runs on /pipelines, percent-encoded by the caller (names are outside
+  // text): "/pipelines?pipeline=web%20app#runs".
+  std::string runs_href;
+  std::optional<core::Run> last_run;  // stages are not needed
+};
+
+// A recorded deployment: `deployment.version` went live in its environment.
+struct DeploymentRow {
+  int64_t id = 0;
+  int64_t run_id = 0;  // the deploy run, linked as /runs/{run_id}
+  core::Deployment deployment;
+};
+
 struct OverviewModel {
   ShellModel shell;
   std::string now_rfc3339;  // core::FormatRfc3339(clock.Now()): "as of" time
   // Shown in ascending `position`; equal positions keep the given order.
   std::vector<EnvironmentCard> environments;
+  // The newest deployment of each environment that has one (live version).
+  std::vector<DeploymentRow> live;
+  // Each is listed in its environment's column, in the given order.
+  std::vector<PipelineRow> pipelines;
 };
 
 // The environments as the overview shows them (config or store order kept).
 std::vector<EnvironmentCard> EnvironmentCards(const std::vector<core::Environment>& environments);
 
-// GET /: the environments in promotion order, one column each.
+// GET /: the environments in promotion order, one column each, with the live
+// version and each pipeline's last run.
 std::string RenderOverview(const OverviewModel& model);
 
 // GET /login (and POST /login with an error): a centred sign-in card without

@@ -25,8 +25,9 @@ struct NavEntry {
 
 constexpr NavEntry kNavigation[] = {
     {Page::kOverview, "Delivery", "Overview", "/", "overview", true},
-    {Page::kPipelines, "Delivery", "Pipelines", "/pipelines", "pipeline", false},
-    {Page::kDeployments, "Delivery", "Deployments", "/deployments", "deploy", false},
+    {Page::kPipelines, "Delivery", "Pipelines", "/pipelines", "pipeline", true},
+    {Page::kDeployments, "Delivery", "Deployments", "/deployments", "deploy", true},
+    {Page::kUnmatched, "Delivery", "Unmatched", "/unmatched", "unmatched", true},
     {Page::kReleases, "Delivery", "Releases", "/releases", "release", false},
     {Page::kWindows, "Delivery", "Windows", "/windows", "calendar", false},
     {Page::kServices, "Operations", "Services", "/services", "server", false},

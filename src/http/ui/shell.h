@@ -19,6 +19,7 @@ enum class Page {
   kOverview,
   kPipelines,
   kDeployments,
+  kUnmatched,
   kReleases,
   kWindows,
   kServices,

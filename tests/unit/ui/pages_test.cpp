@@ -180,10 +180,13 @@ TEST(RenderOverview, ShowsTheTimeInUtcUntilTheScriptLocalizesIt) {
 TEST(RenderOverview, NavigationMarksTheCurrentPageAndUnbuiltOnes) {
   const std::string html = RenderOverview(FourEnvironments());
   EXPECT_THAT(html, HasSubstr("href=\"/\" aria-current=\"page\""));
-  EXPECT_THAT(html, HasSubstr("title=\"Pipelines: coming soon\""));
-  EXPECT_THAT(html, Not(HasSubstr("href=\"/pipelines\"")));  // no links to missing pages
-  for (const char* label : {"Overview", "Pipelines", "Deployments", "Services", "Incidents",
-                            "Releases", "Windows", "Docs audit", "Audit log"}) {
+  for (const char* built : {"/pipelines", "/deployments", "/unmatched"}) {
+    EXPECT_THAT(html, HasSubstr(std::string("href=\"") + built + "\"")) << built;
+  }
+  EXPECT_THAT(html, HasSubstr("title=\"Releases: coming soon\""));
+  EXPECT_THAT(html, Not(HasSubstr("href=\"/releases\"")));  // no links to missing pages
+  for (const char* label : {"Overview", "Pipelines", "Deployments", "Unmatched", "Services",
+                            "Incidents", "Releases", "Windows", "Docs audit", "Audit log"}) {
     EXPECT_THAT(html, HasSubstr(std::string(">") + label + "</span>")) << label;
   }
 }
