@@ -391,6 +391,11 @@ Awaitable<Response> SessionRunner::Dispatch(Request& req) {
   res.set(beast_http::field::server, "opsdeck");
   res.set("X-Request-Id", ctx.request_id);
   AddSecurityHeaders(res, ctx.principal.authenticated());
+  // Every answer is delimited by its length (a redirect has no body, and
+  // without the header a keep-alive client would wait for the close).
+  if (res.find(beast_http::field::content_length) == res.end() && !res.chunked()) {
+    res.content_length(res.body().size());
+  }
   if (req.method() == beast_http::verb::head) {
     const auto len = res.body().size();
     res.body().clear();

@@ -121,6 +121,9 @@ describe('accounts and roles', () => {
         if (mutation) headers['Content-Type'] = key === 'POST /login' ? 'application/x-www-form-urlencoded' : 'application/json';
         const r = await fetch(server.url + path, {
           method: route.method, headers, redirect: 'manual', body: mutation ? (key === 'POST /login' ? 'username=&password=' : '{}') : undefined,
+          // Bounded: an answer without Content-Length would keep a keep-alive
+          // client waiting for the close (it once did, for 303 redirects).
+          signal: AbortSignal.timeout(5000),
         });
         const body = await r.text();
         const gateCode = (() => { try { return JSON.parse(body).error.code; } catch { return null; } })();
