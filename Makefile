@@ -28,6 +28,7 @@ test: setup build
 
 bench: setup build
 	@bash bench/http.sh
+	@bash bench/intake.sh
 
 clean:
 	rm -rf $(BUILD_DIR)
