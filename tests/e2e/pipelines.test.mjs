@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 
-import { deliver, generic, gitlabPipeline, workflowJob, workflowRun } from '../integration/events.mjs';
+import { PIPELINES, deliver, generic, gitlabPipeline, workflowJob, workflowRun } from '../integration/events.mjs';
 import { SECRETS } from '../integration/lib.mjs';
 import { launchBrowser, screenshot, startServer, watchedPage } from './lib.mjs';
 
@@ -25,25 +25,7 @@ sources:
   github: {secret: "${SECRETS.github}"}
   gitlab: {token: "${SECRETS.gitlab}"}
   generic: {token: "${SECRETS.generic}"}
-pipelines:
-  - name: dashboard-development
-    environment: development
-    kind: deploy
-    match: {github: {repository: acme/dashboard, workflow: Deploy, branch: develop}}
-  - name: dashboard-ci
-    environment: development
-    kind: build
-    match: {github: {repository: acme/dashboard, workflow: CI, branch: "*"}}
-  - name: dashboard-staging
-    environment: staging
-    kind: deploy
-    match: {gitlab: {project: acme/dashboard, ref: main}}
-  - name: dashboard-production
-    environment: production
-    kind: deploy
-    owner: ezops
-    docs: https://wiki.example.com/dashboard/pipelines
-    match: {generic: {pipeline: dashboard-production}}
+${PIPELINES.trim()}
   - name: ${JSON.stringify(HOSTILE)}
     environment: production
     kind: build

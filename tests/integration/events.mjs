@@ -6,6 +6,30 @@ import crypto from 'node:crypto';
 
 import { SECRETS } from './lib.mjs';
 
+// Pipelines for three environments, one per source kind, that the events
+// below match (integration and browser tests share them).
+export const PIPELINES = `
+pipelines:
+  - name: dashboard-development
+    environment: development
+    kind: deploy
+    match: {github: {repository: acme/dashboard, workflow: Deploy, branch: develop}}
+  - name: dashboard-ci
+    environment: development
+    kind: build
+    match: {github: {repository: acme/dashboard, workflow: CI, branch: "*"}}
+  - name: dashboard-staging
+    environment: staging
+    kind: deploy
+    match: {gitlab: {project: acme/dashboard, ref: main}}
+  - name: dashboard-production
+    environment: production
+    kind: deploy
+    owner: ezops
+    docs: https://wiki.example.com/dashboard/pipelines
+    match: {generic: {pipeline: dashboard-production}}
+`;
+
 let counter = 0;
 const uuid = () => crypto.randomUUID();
 

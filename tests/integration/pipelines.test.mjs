@@ -7,32 +7,10 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 
-import { deliver, generic, gitlabPipeline, workflowJob, workflowRun } from './events.mjs';
+import { PIPELINES, deliver, generic, gitlabPipeline, workflowJob, workflowRun } from './events.mjs';
 import { ADMIN, SECRETS, assertNoSecretsLeaked, runCli, secretsBlock, startServer } from './lib.mjs';
 
-export const PIPELINES = `
-pipelines:
-  - name: dashboard-development
-    environment: development
-    kind: deploy
-    match: {github: {repository: acme/dashboard, workflow: Deploy, branch: develop}}
-  - name: dashboard-ci
-    environment: development
-    kind: build
-    match: {github: {repository: acme/dashboard, workflow: CI, branch: "*"}}
-  - name: dashboard-staging
-    environment: staging
-    kind: deploy
-    match: {gitlab: {project: acme/dashboard, ref: main}}
-  - name: dashboard-production
-    environment: production
-    kind: deploy
-    owner: ezops
-    docs: https://wiki.example.com/dashboard/pipelines
-    match: {generic: {pipeline: dashboard-production}}
-`;
-
-export function config({ port, dir }) {
+function config({ port, dir }) {
   return `
 server: {listen: "127.0.0.1:${port}", threads: 2}
 storage: {type: sqlite, path: ${dir}/opsdeck.db}
