@@ -26,35 +26,13 @@ cleanup() { stop_pid "$OPS_PID"; stop_pid "$NGX_PID"; rm -rf "$RUN"; }
 trap cleanup EXIT
 
 # --- nginx: same bytes, same keep-alive, 2 workers for 2 cores -------------
-NGX_PORT=$(free_port)
 if [[ "$LOGGING" == on ]]; then
   NGX_LOG="access_log $RUN/nginx/logs/access.log combined buffer=64k flush=1s;"
 else
   NGX_LOG="access_log off;"
 fi
-cat >"$RUN/nginx/nginx.conf" <<NGX
-worker_processes 2;
-pid $RUN/nginx/nginx.pid;
-error_log $RUN/nginx/logs/error.log warn;
-daemon off;
-events { worker_connections 4096; }
-http {
-  keepalive_requests 1000000;
-  keepalive_timeout 60s;
-  client_body_temp_path $RUN/nginx/tmp;
-  proxy_temp_path $RUN/nginx/tmp; fastcgi_temp_path $RUN/nginx/tmp;
-  uwsgi_temp_path $RUN/nginx/tmp; scgi_temp_path $RUN/nginx/tmp;
-  $NGX_LOG
-  server {
-    listen 127.0.0.1:$NGX_PORT;
-    location = /healthz { default_type application/json; return 200 '{"status":"ok"}\n'; }
-  }
-}
-NGX
-mkdir -p "$RUN/nginx/tmp"
-nginx -p "$RUN/nginx/" -c "$RUN/nginx/nginx.conf" &
-NGX_PID=$!
-wait_http "http://127.0.0.1:$NGX_PORT/healthz" 10 || die "nginx did not start"
+start_nginx "$RUN/nginx" "$NGX_LOG" \
+  "location = /healthz { default_type application/json; return 200 '{\"status\":\"ok\"}\\n'; }"
 
 # --- opsdeck: the real binary, SQLite, 2 I/O threads -----------------------
 OPS_PORT=$(free_port)

@@ -106,30 +106,9 @@ RUNS_EXPECTED=$(( (N + 1) / 2 + 1 ))   # + the probe's run
 BODY_BYTES=$(awk '{s += length($0) - 65} END {printf "%.0f", s / NR}' "$RUN/deliveries.txt")
 
 # --- nginx: 204 to the same POST, 2 workers for 2 cores, no access log -------
-NGX_PORT=$(free_port)
-cat >"$RUN/nginx/nginx.conf" <<NGX
-worker_processes 2;
-pid $RUN/nginx/nginx.pid;
-error_log $RUN/nginx/logs/error.log warn;
-daemon off;
-events { worker_connections 4096; }
-http {
-  keepalive_requests 1000000;
-  keepalive_timeout 60s;
-  access_log off;
-  client_body_temp_path $RUN/nginx/tmp;
-  proxy_temp_path $RUN/nginx/tmp; fastcgi_temp_path $RUN/nginx/tmp;
-  uwsgi_temp_path $RUN/nginx/tmp; scgi_temp_path $RUN/nginx/tmp;
-  server {
-    listen 127.0.0.1:$NGX_PORT;
-    location = /healthz { return 200 'ok'; }
-    location = /hooks/github { client_max_body_size 1m; return 204; }
-  }
-}
-NGX
-nginx -p "$RUN/nginx/" -c "$RUN/nginx/nginx.conf" &
-NGX_PID=$!
-wait_http "http://127.0.0.1:$NGX_PORT/healthz" 10 || die "nginx did not start"
+start_nginx "$RUN/nginx" "access_log off;" \
+  "location = /healthz { return 200 'ok'; }
+    location = /hooks/github { client_max_body_size 1m; return 204; }"
 
 # --- opsdeck: the real binary, SQLite in $RUN, one deploy pipeline -----------
 OPS_PORT=$(free_port)

@@ -37,3 +37,33 @@ wrk_stats() {
     function ms(v) { if (v ~ /us$/) return v/1000; if (v ~ /ms$/) return v+0; if (v ~ /s$/) return v*1000; return v }
     END {printf "%s %.3f %.3f %d\n", rps, ms(p50), ms(p99), err+0}' "$1"
 }
+# start_nginx DIR ACCESS_LOG_DIRECTIVE LOCATIONS: the nginx peer of every bench,
+# 2 workers for 2 cores, keep-alive, on a free loopback port; LOCATIONS must
+# include "location = /healthz". Sets NGX_PORT and NGX_PID.
+start_nginx() {
+  local dir="$1" access_log="$2" locations="$3"
+  mkdir -p "$dir/logs" "$dir/tmp"
+  NGX_PORT=$(free_port)
+  cat >"$dir/nginx.conf" <<NGX
+worker_processes 2;
+pid $dir/nginx.pid;
+error_log $dir/logs/error.log warn;
+daemon off;
+events { worker_connections 4096; }
+http {
+  keepalive_requests 1000000;
+  keepalive_timeout 60s;
+  client_body_temp_path $dir/tmp;
+  proxy_temp_path $dir/tmp; fastcgi_temp_path $dir/tmp;
+  uwsgi_temp_path $dir/tmp; scgi_temp_path $dir/tmp;
+  $access_log
+  server {
+    listen 127.0.0.1:$NGX_PORT;
+    $locations
+  }
+}
+NGX
+  nginx -p "$dir/" -c "$dir/nginx.conf" &
+  NGX_PID=$!
+  wait_http "http://127.0.0.1:$NGX_PORT/healthz" 10 || die "nginx did not start"
+}

@@ -41,6 +41,16 @@ std::string_view SeverityName(Severity severity) {
 std::string_view StorageTypeName(StorageType type) {
   return NameIn(internal::kStorageTypeNames, type);
 }
+std::string_view MatchSourceName(const PipelineMatch& match) {
+  struct Name {
+    std::string_view operator()(const CodePipelineMatch&) const { return "codepipeline"; }
+    std::string_view operator()(const GithubMatch&) const { return "github"; }
+    std::string_view operator()(const GitlabMatch&) const { return "gitlab"; }
+    std::string_view operator()(const GenericMatch&) const { return "generic"; }
+  };
+  return std::visit(Name{}, match);
+}
+
 std::string_view PipelineKindName(PipelineKind kind) {
   return NameIn(internal::kPipelineKindNames, kind);
 }

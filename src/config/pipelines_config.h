@@ -40,6 +40,10 @@ struct GenericMatch {
 
 using PipelineMatch = std::variant<CodePipelineMatch, GithubMatch, GitlabMatch, GenericMatch>;
 
+// The source a match rule listens to: "github", "gitlab", "codepipeline" or
+// "generic" (core::SourceKindName's names).
+std::string_view MatchSourceName(const PipelineMatch& match);
+
 struct PipelineConfig {
   std::string name;
   std::string environment;  // an existing environment name

@@ -133,18 +133,6 @@ beast_http::status ListStatus(const std::string& error) {
   return error.empty() ? beast_http::status::ok : beast_http::status::bad_request;
 }
 
-std::string_view SourceOf(const config::PipelineMatch& match) {
-  return std::visit(
-      [](const auto& m) -> std::string_view {
-        using M = std::decay_t<decltype(m)>;
-        if constexpr (std::is_same_v<M, config::GithubMatch>) return "github";
-        if constexpr (std::is_same_v<M, config::GitlabMatch>) return "gitlab";
-        if constexpr (std::is_same_v<M, config::CodePipelineMatch>) return "codepipeline";
-        return "generic";
-      },
-      match);
-}
-
 // The active pipelines with their last runs, the config naming their source.
 core::Result<std::vector<ui::PipelineRow>> PipelineRows(const Services& services,
                                                         const config::Config& cfg) {
@@ -160,7 +148,7 @@ core::Result<std::vector<ui::PipelineRow>> PipelineRows(const Services& services
     ui::PipelineRow row;
     row.runs_href = PipelineHref(p.name);
     for (const config::PipelineConfig& c : cfg.pipelines) {
-      if (c.name == p.name) row.source = std::string(SourceOf(c.match));
+      if (c.name == p.name) row.source = std::string(config::MatchSourceName(c.match));
     }
     if (auto it = by_pipeline.find(p.name); it != by_pipeline.end()) {
       row.last_run = std::move(*it->second);

@@ -22,14 +22,6 @@ constexpr std::string_view kPipelineChange = "CodePipeline Pipeline Execution St
 constexpr std::string_view kStageChange = "CodePipeline Stage Execution State Change";
 constexpr std::string_view kActionChange = "CodePipeline Action Execution State Change";
 
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
-  return out;
-}
-
 // A required string that must not be empty.
 std::string NonEmpty(const ObjectReader& r, std::string_view key) {
   const auto s = r.String(key, true);
@@ -231,7 +223,7 @@ core::Result<ParseOutcome> ParseEventBridgeEvent(std::string_view text,
 AwsSource::AwsSource(std::string token_header, core::SecretString token,
                      std::vector<std::string> sns_topics,
                      std::shared_ptr<CertificateProvider> certs)
-    : token_header_(Lower(token_header)),
+    : token_header_(AsciiLower(token_header)),
       token_(std::move(token)),
       sns_topics_(std::move(sns_topics)),
       verifier_(std::move(certs)) {}

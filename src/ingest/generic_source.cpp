@@ -14,17 +14,6 @@ namespace {
 
 namespace json = boost::json;
 
-bool IEquals(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i) {
-    char x = a[i], y = b[i];
-    if (x >= 'A' && x <= 'Z') x = static_cast<char>(x - 'A' + 'a');
-    if (y >= 'A' && y <= 'Z') y = static_cast<char>(y - 'A' + 'a');
-    if (x != y) return false;
-  }
-  return true;
-}
-
 // A status field: required, one of the six names.
 std::optional<core::RunStatus> Status(const ObjectReader& r, std::string_view key,
                                       std::string* raw) {
@@ -119,7 +108,7 @@ core::Result<void> GenericSource::Verify(const Delivery& delivery) const {
   if (header == nullptr) return core::Error::Unauthenticated("missing Authorization header");
   const std::string_view value(*header);
   const size_t space = value.find(' ');
-  if (space == std::string_view::npos || !IEquals(value.substr(0, space), "bearer")) {
+  if (space == std::string_view::npos || !AsciiIEquals(value.substr(0, space), "bearer")) {
     return core::Error::Unauthenticated("Authorization is not a Bearer token");
   }
   std::string_view given = value.substr(space + 1);

@@ -16,14 +16,6 @@ namespace json = boost::json;
 
 constexpr std::string_view kSignaturePrefix = "sha256=";
 
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
-  return out;
-}
-
 // "status/conclusion" with a null conclusion spelled "null".
 std::string SourceStatus(const std::string& status, const std::optional<std::string>& conclusion) {
   return status + "/" + (conclusion ? *conclusion : std::string("null"));
@@ -159,7 +151,7 @@ core::Result<void> GithubSource::Verify(const Delivery& delivery) const {
     return core::Error::Unauthenticated("X-Hub-Signature-256 is not sha256=<hex>");
   }
   const std::string expected = net::HmacSha256Hex(secret_.Reveal(), delivery.body);
-  if (!net::ConstantTimeEquals(Lower(given.substr(kSignaturePrefix.size())), expected)) {
+  if (!net::ConstantTimeEquals(AsciiLower(given.substr(kSignaturePrefix.size())), expected)) {
     return core::Error::Unauthenticated("X-Hub-Signature-256 does not match the body");
   }
   return core::Ok();

@@ -6,6 +6,7 @@
 
 #include <map>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/result.h"
@@ -47,6 +48,11 @@ class Source {
 
 // An outcome "well-formed but not used", with the reason and event type.
 ParseOutcome Ignored(std::string reason, std::string event_type = {});
+
+// ASCII case folding for header names, schemes and hex digits (never locale
+// dependent).
+std::string AsciiLower(std::string_view s);
+bool AsciiIEquals(std::string_view a, std::string_view b);
 
 // The value of header `name` (lower-case) or nullptr.
 const std::string* FindHeader(const Delivery& delivery, const std::string& name);

@@ -21,13 +21,12 @@ boost::json::value JsonOrNull(const std::string& text) {
 void AddAuditRoutes(Router& router, const Services& services) {
   router.Add({beast_http::verb::get, "/api/v1/audit", "", Access::AnyRole(), Exec::kDatabase,
               [&services](RequestContext& ctx) {
-                auto q = ParseQuery(ctx.query);
-                if (!q) return ErrorResponse(ctx.request, q.error());
-                auto limit = ParseLimit(*q, 50, 500);
-                if (!limit) return ErrorResponse(ctx.request, limit.error());
+                auto list = ParseListParams(ctx.query);
+                if (!list) return ErrorResponse(ctx.request, list.error());
+                const auto* q = &list->query;
                 store::AuditQuery query;
-                query.limit = *limit;
-                query.cursor = Get(*q, "cursor");
+                query.limit = list->limit;
+                query.cursor = list->cursor;
                 query.entity_type = Get(*q, "entity_type");
                 query.entity_id = Get(*q, "entity_id");
                 auto page = services.store->audit().List(query);

@@ -19,6 +19,18 @@ core::Result<std::map<std::string, std::string>> ParseQuery(std::string_view que
   return out;
 }
 
+core::Result<ListParams> ParseListParams(std::string_view query) {
+  auto q = ParseQuery(query);
+  if (!q) return q.error();
+  auto limit = ParseLimit(*q, 50, 500);
+  if (!limit) return limit.error();
+  ListParams out;
+  out.limit = *limit;
+  out.cursor = Get(*q, "cursor");
+  out.query = std::move(*q);
+  return out;
+}
+
 core::Result<int> ParseLimit(const std::map<std::string, std::string>& q, int fallback, int max) {
   auto it = q.find("limit");
   if (it == q.end()) return fallback;

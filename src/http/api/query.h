@@ -16,4 +16,13 @@ core::Result<std::map<std::string, std::string>> ParseQuery(std::string_view que
 core::Result<int> ParseLimit(const std::map<std::string, std::string>& q, int fallback, int max);
 std::optional<std::string> Get(const std::map<std::string, std::string>& q, const std::string& k);
 
+// What every list endpoint reads: the decoded query (for its filters), the
+// page size (?limit=, default 50, at most 500) and the cursor.
+struct ListParams {
+  std::map<std::string, std::string> query;
+  int limit = 50;
+  std::optional<std::string> cursor;
+};
+core::Result<ListParams> ParseListParams(std::string_view query);
+
 }  // namespace opsdeck::http

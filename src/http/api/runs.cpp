@@ -44,13 +44,12 @@ core::Result<std::optional<core::TimePoint>> TimeParam(const std::map<std::strin
 }
 
 Response ListRuns(RequestContext& ctx, const Services& services) {
-  auto q = ParseQuery(ctx.query);
-  if (!q) return ErrorResponse(ctx.request, q.error());
-  auto limit = ParseLimit(*q, 50, 500);
-  if (!limit) return ErrorResponse(ctx.request, limit.error());
+  auto list = ParseListParams(ctx.query);
+  if (!list) return ErrorResponse(ctx.request, list.error());
+  const auto* q = &list->query;
   store::RunQuery query;
-  query.limit = *limit;
-  query.cursor = Get(*q, "cursor");
+  query.limit = list->limit;
+  query.cursor = list->cursor;
   query.pipeline = Get(*q, "pipeline");
   query.environment = Get(*q, "environment");
   if (auto s = Get(*q, "status")) {
@@ -92,6 +91,8 @@ Response ListPipelines(RequestContext& ctx, const Services& services) {
   std::map<std::string, const core::Run*> by_pipeline;
   for (const auto& r : *last) by_pipeline[r.pipeline] = &r;
   const auto cfg = services.config();
+  std::map<std::string_view, std::string_view> source_of;
+  for (const auto& c : cfg->pipelines) source_of[c.name] = config::MatchSourceName(c.match);
   json::array items;
   for (const auto& p : *pipelines) {
     json::object o;
@@ -100,19 +101,7 @@ Response ListPipelines(RequestContext& ctx, const Services& services) {
     o["kind"] = p.is_deploy ? "deploy" : "build";
     o["owner"] = p.owner.empty() ? json::value(nullptr) : json::value(p.owner);
     o["docs"] = p.docs_url.empty() ? json::value(nullptr) : json::value(p.docs_url);
-    for (const auto& c : cfg->pipelines) {
-      if (c.name != p.name) continue;
-      const char* source = std::visit(
-          [](const auto& m) -> const char* {
-            using M = std::decay_t<decltype(m)>;
-            if constexpr (std::is_same_v<M, config::GithubMatch>) return "github";
-            if constexpr (std::is_same_v<M, config::GitlabMatch>) return "gitlab";
-            if constexpr (std::is_same_v<M, config::CodePipelineMatch>) return "codepipeline";
-            return "generic";
-          },
-          c.match);
-      o["source"] = source;
-    }
+    if (auto s = source_of.find(p.name); s != source_of.end()) o["source"] = s->second;
     auto it = by_pipeline.find(p.name);
     o["last_run"] = it == by_pipeline.end() ? json::value(nullptr) : json::value(RunJson(*it->second, false));
     items.push_back(std::move(o));
@@ -124,13 +113,12 @@ Response ListPipelines(RequestContext& ctx, const Services& services) {
 }
 
 Response ListDeployments(RequestContext& ctx, const Services& services) {
-  auto q = ParseQuery(ctx.query);
-  if (!q) return ErrorResponse(ctx.request, q.error());
-  auto limit = ParseLimit(*q, 50, 500);
-  if (!limit) return ErrorResponse(ctx.request, limit.error());
+  auto list = ParseListParams(ctx.query);
+  if (!list) return ErrorResponse(ctx.request, list.error());
+  const auto* q = &list->query;
   store::DeploymentQuery query;
-  query.limit = *limit;
-  query.cursor = Get(*q, "cursor");
+  query.limit = list->limit;
+  query.cursor = list->cursor;
   query.environment = Get(*q, "environment");
   query.pipeline = Get(*q, "pipeline");
   auto page = services.store->runs().ListDeployments(query);
@@ -139,13 +127,12 @@ Response ListDeployments(RequestContext& ctx, const Services& services) {
 }
 
 Response ListUnmatched(RequestContext& ctx, const Services& services) {
-  auto q = ParseQuery(ctx.query);
-  if (!q) return ErrorResponse(ctx.request, q.error());
-  auto limit = ParseLimit(*q, 50, 500);
-  if (!limit) return ErrorResponse(ctx.request, limit.error());
+  auto list = ParseListParams(ctx.query);
+  if (!list) return ErrorResponse(ctx.request, list.error());
+  const auto* q = &list->query;
   store::UnmatchedQuery query;
-  query.limit = *limit;
-  query.cursor = Get(*q, "cursor");
+  query.limit = list->limit;
+  query.cursor = list->cursor;
   query.source = Get(*q, "source");
   auto page = services.store->runs().ListUnmatched(query);
   if (!page) return ErrorResponse(ctx.request, page.error());

@@ -15,8 +15,6 @@
 // certificate) it blocks on the intake executor (Exec::kIntake).
 #include <boost/json.hpp>
 
-#include <algorithm>
-#include <cctype>
 #include <memory>
 #include <optional>
 #include <string>
@@ -35,10 +33,7 @@ namespace json = boost::json;
 ingest::Delivery ToDelivery(const Request& req) {
   ingest::Delivery d;
   for (const auto& field : req) {
-    std::string name(field.name_string());
-    std::transform(name.begin(), name.end(), name.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    d.headers[std::move(name)] = std::string(field.value());
+    d.headers[ingest::AsciiLower(field.name_string())] = std::string(field.value());
   }
   d.body = req.body();
   return d;
@@ -152,7 +147,7 @@ Prepared Prepare(RequestContext& ctx, const Services& services, SourceSetCache& 
 }
 
 // The answer once the store has spoken.
-Response Answer(const Request& req, const Prepared& p, const IntakeHooks& hooks,
+Response Answer(const Request& req, const Prepared& p,
                 core::Result<store::IntakeResult>& stored) {
   if (!stored) {
     if (stored.error().code == core::ErrorCode::kNotFound) {
@@ -164,7 +159,6 @@ Response Answer(const Request& req, const Prepared& p, const IntakeHooks& hooks,
     }
     return ErrorResponse(req, stored.error());
   }
-  if (hooks.on_ingested) hooks.on_ingested(*stored);
   json::object body;
   if (!p.delivery_id.empty()) body["delivery"] = p.delivery_id;
   if (stored->duplicate) return Status(req, beast_http::status::ok, "duplicate", std::move(body));
@@ -188,7 +182,7 @@ Response HandleHook(RequestContext& ctx, const Services& services, SourceSetCach
   Prepared p = Prepare(ctx, services, cache, hooks, name);
   if (p.answer) return std::move(*p.answer);
   auto stored = services.store->runs().Ingest(p.request);
-  return Answer(ctx.request, p, hooks, stored);
+  return Answer(ctx.request, p, stored);
 }
 
 // Non-blocking: parse on the I/O thread, wait for the group commit without
@@ -204,9 +198,9 @@ void HandleHookAsync(RequestContext& ctx, Reply reply, const Services& services,
   const Request* req = &ctx.request;
   services.store->runs().IngestAsync(
       std::move(p->request),
-      [p, req, hooks, reply = std::move(reply)](core::Result<store::IntakeResult> stored) {
+      [p, req, reply = std::move(reply)](core::Result<store::IntakeResult> stored) {
         auto shared = std::make_shared<core::Result<store::IntakeResult>>(std::move(stored));
-        reply([p, req, hooks, shared]() { return Answer(*req, *p, *hooks, *shared); });
+        reply([p, req, shared]() { return Answer(*req, *p, *shared); });
       });
 }
 

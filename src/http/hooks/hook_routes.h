@@ -20,8 +20,6 @@ struct IntakeHooks {
   std::function<core::Result<void>(const std::string& url)> confirm;
   // Fetches the certificates SNS messages are signed with (cached).
   std::shared_ptr<ingest::CertificateProvider> certificates;
-  // Called after every committed delivery (live updates, notifications).
-  std::function<void(const store::IntakeResult&)> on_ingested;
 };
 
 void AddHookRoutes(Router& router, const Services& services, IntakeHooks hooks);
