@@ -19,6 +19,7 @@
 #include "app/config_sync.h"
 #include "app/exit_codes.h"
 #include "app/housekeeping.h"
+#include "app/notifications.h"
 #include "app/reloader.h"
 #include "app/store_factory.h"
 #include "config/loader.h"
@@ -147,10 +148,14 @@ int RunServe(const std::string& path) {
   services.clock = &clock;
   services.build = {kVersion, kCommit, kCompiler};
 
+  Notifications notifications(store->outbox(), clock, *cfg);
+  services.notify_wake = [&notifications] { notifications.Wake(); };
+
   std::unique_ptr<http::Server> server;
-  Reloader reloader(path, holder, *store, [&server](const config::Config& c) {
+  Reloader reloader(path, holder, *store, [&server, &notifications](const config::Config& c) {
     ApplyLogging(c);
     if (server) server->SetBodyLimit(c.server.body_limit);
+    notifications.Apply(c);
   });
   services.reload = [&reloader](const core::Actor& actor, const std::string& request_id) {
     return reloader.Reload(actor, request_id);
@@ -167,6 +172,7 @@ int RunServe(const std::string& path) {
   http::HttpMetrics metrics(std::move(names), services.build);
   metrics.AddCollector([&reloader](std::string& out) { reloader.WriteMetrics(out); });
   metrics.AddCollector([&store](std::string& out) { WriteStoreMetrics(store->Stats(), out); });
+  metrics.AddCollector([&notifications](std::string& out) { notifications.WriteMetrics(out); });
   services.metrics = &metrics;
 
   http::ServerOptions options;
@@ -232,6 +238,7 @@ int RunServe(const std::string& path) {
   intake_pool.join();
   db_pool.join();
   server.reset();
+  notifications.Stop();
   store->Close();
   net::LogInfo("stopped", {{"drained", clean ? "all connections" : "timed out"}});
   return kExitOk;

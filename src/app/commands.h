@@ -41,11 +41,19 @@ struct EventCommand {
   bool quiet = false;
 };
 
+// `opsdeck notify test CHANNEL`.
+struct NotifyCommand {
+  std::string config_path;
+  std::string channel;
+  bool quiet = false;
+};
+
 int RunCheckConfig(const std::string& path, bool quiet);
 int RunUser(const UserCommand& cmd);
 int RunToken(const TokenCommand& cmd);
 int RunMigrate(const std::string& path);
 int RunServe(const std::string& path);
 int RunEvent(const EventCommand& cmd);
+int RunNotifyTest(const NotifyCommand& cmd);
 
 }  // namespace opsdeck::app

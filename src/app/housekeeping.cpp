@@ -36,18 +36,23 @@ void Housekeeper::RunOnce() {
   // Delivery ids are kept 30 days: longer than any provider retries, and
   // GitHub's manual "Redeliver" lists the last 30 days only.
   auto deliveries = store_.runs().Prune(now - kDeliveryRetention);
-  const core::Error* failed = !sessions   ? &sessions.error()
-                              : !failures ? &failures.error()
-                              : !deliveries ? &deliveries.error()
-                                            : nullptr;
+  // Finished notifications stay in the delivery log as long; pending ones
+  // are never pruned.
+  auto notifications = store_.outbox().Prune(now - kDeliveryRetention);
+  const core::Error* failed = !sessions        ? &sessions.error()
+                              : !failures      ? &failures.error()
+                              : !deliveries    ? &deliveries.error()
+                              : !notifications ? &notifications.error()
+                                               : nullptr;
   if (failed != nullptr) {
     net::LogWarn("housekeeping failed", {{"error", failed->ToString()}});
     return;
   }
-  if (*sessions > 0 || *failures > 0 || *deliveries > 0) {
+  if (*sessions > 0 || *failures > 0 || *deliveries > 0 || *notifications > 0) {
     net::LogInfo("housekeeping", {{"sessions_removed", *sessions},
                                   {"login_failures_removed", *failures},
-                                  {"deliveries_removed", *deliveries}});
+                                  {"deliveries_removed", *deliveries},
+                                  {"notifications_removed", *notifications}});
   }
 }
 

@@ -83,6 +83,17 @@ int main(int argc, char** argv) {
   event->add_flag("--dry-run", event_cmd.dry_run, "Print the request instead of sending it");
   event->add_flag("-q,--quiet", event_cmd.quiet, "Print nothing on success");
 
+  NotifyCommand notify_cmd;
+  auto* notify = app.add_subcommand("notify", "Notification channels.");
+  notify->require_subcommand(1);
+  auto* notify_test = notify->add_subcommand(
+      "test",
+      "Send one test message to a channel of notifications.channels, directly (not through\n"
+      "the outbox). Exit 0 when the service accepted it, 1 with its reason otherwise.");
+  notify_test->add_option("channel", notify_cmd.channel, "Channel name")->required();
+  notify_test->add_option("-c,--config", config_path, "Config file (default: $OPSDECK_CONFIG or opsdeck.yaml)");
+  notify_test->add_flag("-q,--quiet", notify_cmd.quiet, "Print nothing on success");
+
   UserCommand user_cmd;
   auto* user = app.add_subcommand("user", "Manage local users (audited as cli:$USER).");
   user->require_subcommand(1);
@@ -146,6 +157,10 @@ int main(int argc, char** argv) {
   if (*check) code = RunCheckConfig(check_path, quiet);
   if (*migrate) code = RunMigrate(config_path);
   if (*event) code = RunEvent(event_cmd);
+  if (*notify) {
+    notify_cmd.config_path = config_path;
+    code = RunNotifyTest(notify_cmd);
+  }
   if (*user) {
     user_cmd.config_path = config_path;
     user_cmd.action = user->get_subcommands().front()->get_name();

@@ -3,12 +3,14 @@
 // thread may read them.
 #pragma once
 
+#include <chrono>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "config/common.h"
+#include "core/clock.h"
 #include "core/secret.h"
 
 namespace opsdeck::config {
@@ -25,6 +27,9 @@ struct ChannelConfig {
   std::string thread_id;   // discord: post into this thread
   std::vector<std::string> mention_on_production_failure;  // discord, slack
   core::SecretString secret;  // webhook: HMAC-SHA256 key (`secret` or `secret_file`)
+  // One request, connect to last byte. A request that times out is retried
+  // (its outcome is unknown, so a create may be repeated: docs/notifications.md).
+  core::Duration timeout = std::chrono::seconds(10);
 };
 
 // An event goes to `channel` when it matches every non-empty filter.

@@ -32,6 +32,7 @@ void ReadChannel(const Value& item, std::vector<ChannelConfig>* out) {
   map->ReadName("thread_id", &channel.thread_id);
   map->ReadStringList("mention_on_production_failure", &channel.mention_on_production_failure);
   map->ReadSecret("secret", &channel.secret);
+  map->ReadPositiveDuration("timeout", &channel.timeout);
   if (typed) {
     bool discord = channel.type == ChannelType::kDiscord;
     bool chat = discord || channel.type == ChannelType::kSlack;

@@ -29,6 +29,9 @@ struct Services {
   HttpMetrics* metrics = nullptr;  // set once the route table is built
   BuildInfo build;
   std::function<ReloadOutcome(const core::Actor& actor, const std::string& request_id)> reload;
+  // New outbox entries were committed: the dispatcher looks at once. May be
+  // empty (tests); quick, safe from any thread.
+  std::function<void()> notify_wake;
 };
 
 }  // namespace opsdeck::http

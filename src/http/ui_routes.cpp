@@ -4,9 +4,6 @@
 #include <boost/beast/core/string.hpp>
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
-#include <boost/url/encode.hpp>
-#include <boost/url/parse_query.hpp>
-#include <boost/url/rfc/unreserved_chars.hpp>
 #include <charconv>
 #include <map>
 #include <optional>
@@ -16,121 +13,26 @@
 #include "http/responses.h"
 #include "http/routes.h"
 #include "http/ui/assets.h"
+#include "http/ui/notification_page_route.h"
 #include "http/ui/pages.h"
 #include "http/ui/run_pages.h"
-#include "net/log.h"
+#include "http/ui_list_page.h"
 
 namespace opsdeck::http {
 namespace {
 
-constexpr int kPageSize = 50;      // rows per page of a list
-constexpr int kMaxPageSize = 200;  // ?limit= may ask for up to this many
-
-// Pages carry ui::kPageHeaders: a CSP without inline script or style, nosniff,
-// frame and referrer policies.
-Response HtmlPage(const Request& req, beast_http::status status, std::string html) {
-  Response res = MakeResponse(req, status, std::move(html), ui::kHtmlContentType);
-  for (const auto& [name, value] : ui::kPageHeaders) res.set(name, value);
-  return res;
-}
-
-// A store failure as an HTML page; internal details stay in the log.
-Response StoreErrorPage(RequestContext& ctx, const core::Error& error, ui::ShellModel shell) {
-  ui::ProblemModel problem;
-  problem.shell = std::move(shell);
-  const beast_http::status status = StatusFor(error.code);
-  problem.code = static_cast<int>(status);
-  problem.title = "Unavailable";
-  problem.heading = "This page cannot be shown right now";
-  if (error.code == core::ErrorCode::kInternal) {
-    net::LogError("internal error", {{"error", error.ToString()}});
-    problem.detail = "An internal error occurred; the server log has the details.";
-  } else {
-    problem.detail = error.ToString();
-  }
-  return HtmlPage(ctx.request, status, ui::RenderProblem(problem));
-}
-
-// The query of a page. Its GET forms send spaces as '+'; an empty value (an
-// "All" option) is the same as no value.
-core::Result<std::map<std::string, std::string>> FormQuery(std::string_view query) {
-  std::map<std::string, std::string> out;
-  if (query.empty()) return out;
-  auto parsed = boost::urls::parse_query(query);
-  if (!parsed) return core::Error::InvalidArgument("malformed query string");
-  const boost::urls::encoding_opts form(/*space_as_plus=*/true);
-  for (auto p : *parsed) {
-    std::string value = p.has_value ? p.value.decode(form) : std::string();
-    if (!value.empty()) out[p.key.decode(form)] = std::move(value);
-  }
-  return out;
-}
-
-std::string Param(const std::map<std::string, std::string>& q, const std::string& key) {
-  const auto it = q.find(key);
-  return it == q.end() ? std::string() : it->second;
-}
-
-std::optional<std::string> Optional(std::string value) {
-  if (value.empty()) return std::nullopt;
-  return value;
-}
-
-using Params = std::vector<std::pair<std::string_view, std::string_view>>;
-
-// `path` with the non-empty `params`, each value percent-encoded by Boost.URL
-// down to unreserved characters (so '+', '&' and '#' in a name survive).
-std::string Href(std::string_view path, const Params& params, std::string_view fragment = {}) {
-  std::string out(path);
-  char sep = '?';
-  for (const auto& [key, value] : params) {
-    if (value.empty()) continue;
-    out.append(1, sep).append(key).append(1, '=');
-    out += boost::urls::encode(value, boost::urls::unreserved_chars);
-    sep = '&';
-  }
-  if (!fragment.empty()) out.append(1, '#').append(fragment);
-  return out;
-}
+using ui_list::Href;
+using ui_list::HtmlPage;
+using ui_list::ListQuery;
+using ui_list::ListStatus;
+using ui_list::MakePager;
+using ui_list::Optional;
+using ui_list::Param;
+using ui_list::ReadListQuery;
+using ui_list::StoreErrorPage;
 
 std::string PipelineHref(std::string_view name) {
   return Href("/pipelines", {{"pipeline", name}}, "runs");
-}
-
-// What every list page reads from its query: filters, the cursor, ?limit=.
-// A malformed value is a message for the page (a 400), not an error page.
-struct ListQuery {
-  std::map<std::string, std::string> params;
-  std::string error;
-  std::string cursor;
-  int limit = kPageSize;
-  std::string limit_param;  // kept on the paging links when it was given
-};
-
-ListQuery ReadListQuery(std::string_view text) {
-  ListQuery q;
-  auto parsed = FormQuery(text);
-  if (!parsed) {
-    q.error = parsed.error().message;
-    return q;
-  }
-  q.params = std::move(*parsed);
-  q.cursor = Param(q.params, "cursor");
-  const std::string limit = Param(q.params, "limit");
-  if (limit.empty()) return q;
-  int v = 0;
-  const auto [end, ec] = std::from_chars(limit.data(), limit.data() + limit.size(), v);
-  if (ec != std::errc() || end != limit.data() + limit.size() || v < 1 || v > kMaxPageSize) {
-    q.error = "limit must be a whole number from 1 to " + std::to_string(kMaxPageSize);
-  } else {
-    q.limit = v;
-    q.limit_param = limit;
-  }
-  return q;
-}
-
-beast_http::status ListStatus(const std::string& error) {
-  return error.empty() ? beast_http::status::ok : beast_http::status::bad_request;
 }
 
 // The active pipelines with their last runs, the config naming their source.
@@ -182,19 +84,6 @@ std::vector<std::string> PipelineNames(const std::vector<ui::PipelineRow>& rows)
   std::vector<std::string> names;
   for (const ui::PipelineRow& r : rows) names.push_back(r.name);
   return names;
-}
-
-// The pager of a list: "Newest" off the first page, "Older" while the store
-// has a next cursor. `params` are the filters, kept on both links.
-ui::Pager MakePager(std::string_view path, std::string_view fragment, Params params,
-                    bool on_first_page, const std::optional<std::string>& next) {
-  ui::Pager pager;
-  if (!on_first_page) pager.newest_href = Href(path, params, fragment);
-  if (next) {
-    params.emplace_back("cursor", *next);
-    pager.older_href = Href(path, params, fragment);
-  }
-  return pager;
 }
 
 Response OverviewPage(RequestContext& ctx, const Services& services) {
@@ -412,6 +301,7 @@ void AddUiRoutes(Router& router, const Services& services) {
               [&services](RequestContext& ctx) { return DeploymentsPage(ctx, services); }});
   router.Add({get, "/unmatched", "ui:unmatched", Access::AnyRole(), Exec::kDatabase,
               [&services](RequestContext& ctx) { return UnmatchedPage(ctx, services); }});
+  AddNotificationPageRoute(router, services);  // /notifications
 
   router.Add({beast_http::verb::get, "/static/*", "ui:static", Access::Public(), Exec::kInline,
               [](RequestContext& ctx) {

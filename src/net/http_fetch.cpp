@@ -65,6 +65,26 @@ class Setter {
   CURLcode rc_ = CURLE_OK;
 };
 
+// Collects the header fields of the last response (a 1xx or a followed
+// redirect starts a new set).
+size_t OnHeader(char* data, size_t size, size_t count, void* user) {
+  auto* headers = static_cast<std::vector<std::pair<std::string, std::string>>*>(user);
+  const size_t n = size * count;
+  std::string_view line(data, n);
+  while (!line.empty() && (line.back() == '\r' || line.back() == '\n')) line.remove_suffix(1);
+  if (line.substr(0, 5) == "HTTP/") {
+    headers->clear();
+    return n;
+  }
+  const size_t colon = line.find(':');
+  if (colon == std::string_view::npos) return n;
+  std::string_view value = line.substr(colon + 1);
+  while (!value.empty() && (value.front() == ' ' || value.front() == '\t')) value.remove_prefix(1);
+  while (!value.empty() && (value.back() == ' ' || value.back() == '\t')) value.remove_suffix(1);
+  headers->emplace_back(std::string(line.substr(0, colon)), std::string(value));
+  return n;
+}
+
 core::Error At(core::Error e, const std::string& where) {
   e.where = where;
   return e;
@@ -95,14 +115,21 @@ std::string RedactUrl(const std::string& url) {
   return out;
 }
 
-core::Result<FetchResponse> FetchUrl(const std::string& url, const FetchOptions& options) {
+namespace {
+
+core::Result<FetchResponse> Perform(CURL* handle, const std::string& url,
+                                    const FetchOptions& options) {
   const std::string where = RedactUrl(url);
   if (!HasHttpScheme(url)) {
     return core::Error::InvalidArgument("only http:// and https:// URLs can be fetched", where);
   }
-  if (!GlobalInit()) return core::Error::Internal("curl_global_init failed");
-  EasyHandle h(curl_easy_init());
-  if (!h) return core::Error::Internal("curl_easy_init failed");
+  if (handle == nullptr) return core::Error::Internal("curl_easy_init failed");
+  curl_easy_reset(handle);  // keeps the connection cache, forgets the last options
+  struct Borrowed {
+    CURL* h;
+    CURL* get() const { return h; }
+  } h{handle};
+  std::vector<std::pair<std::string, std::string>> response_headers;
 
   Sink sink;
   sink.max_bytes = options.max_bytes;
@@ -124,10 +151,13 @@ core::Result<FetchResponse> FetchUrl(const std::string& url, const FetchOptions&
       .Set(CURLOPT_MAXFILESIZE_LARGE, static_cast<curl_off_t>(options.max_bytes))
       .Set(CURLOPT_WRITEFUNCTION, &OnData)
       .Set(CURLOPT_WRITEDATA, &sink)
+      .Set(CURLOPT_HEADERFUNCTION, &OnHeader)
+      .Set(CURLOPT_HEADERDATA, &response_headers)
       .Set(CURLOPT_USERAGENT, options.user_agent.c_str());
   Slist headers;
   for (const auto& [name, value] : options.headers) {
-    const std::string line = name + ": " + value;
+    // "Name:" with nothing after the colon removes a header curl would add.
+    const std::string line = value.empty() ? name + ":" : name + ": " + value;
     curl_slist* next = curl_slist_append(headers.get(), line.c_str());
     if (next == nullptr) return core::Error::Internal("curl_slist_append failed");
     headers.release();
@@ -178,7 +208,29 @@ core::Result<FetchResponse> FetchUrl(const std::string& url, const FetchOptions&
   FetchResponse out;
   out.status = status;
   out.body = std::move(sink.body);
+  out.headers = std::move(response_headers);
   return out;
+}
+
+}  // namespace
+
+core::Result<FetchResponse> FetchUrl(const std::string& url, const FetchOptions& options) {
+  if (!GlobalInit()) return core::Error::Internal("curl_global_init failed");
+  EasyHandle h(curl_easy_init());
+  return Perform(h.get(), url, options);
+}
+
+HttpSession::HttpSession() {
+  if (GlobalInit()) handle_ = curl_easy_init();
+}
+
+HttpSession::~HttpSession() {
+  if (handle_ != nullptr) curl_easy_cleanup(static_cast<CURL*>(handle_));
+}
+
+core::Result<FetchResponse> HttpSession::Fetch(const std::string& url,
+                                               const FetchOptions& options) {
+  return Perform(static_cast<CURL*>(handle_), url, options);
 }
 
 }  // namespace opsdeck::net

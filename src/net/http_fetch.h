@@ -36,6 +36,9 @@ inline constexpr long kMaxRedirects = 5;
 struct FetchResponse {
   long status = 0;  // the HTTP status of the final response (any value)
   std::string body;
+  // The final response's header fields, names as received (compare them
+  // case-insensitively), in order.
+  std::vector<std::pair<std::string, std::string>> headers;
 };
 
 // Sends the request (GET unless options.method says otherwise) to `url` (http or https only; TLS peer and host verification always on).
@@ -49,6 +52,21 @@ struct FetchResponse {
 // `where` is the URL without userinfo, query or fragment, so a token in a
 // query (the SNS SubscribeURL carries one) never reaches a log.
 core::Result<FetchResponse> FetchUrl(const std::string& url, const FetchOptions& options = {});
+
+// FetchUrl on one reused curl handle, so consecutive requests to the same
+// host share a kept-alive connection (and TLS session): a notification
+// channel's dispatcher sends through one. One thread at a time.
+class HttpSession {
+ public:
+  HttpSession();
+  ~HttpSession();
+  HttpSession(const HttpSession&) = delete;
+  HttpSession& operator=(const HttpSession&) = delete;
+  core::Result<FetchResponse> Fetch(const std::string& url, const FetchOptions& options = {});
+
+ private:
+  void* handle_ = nullptr;  // CURL*
+};
 
 // True when `url` starts with http:// or https:// (scheme case-insensitive).
 bool HasHttpScheme(std::string_view url);

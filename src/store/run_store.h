@@ -25,6 +25,7 @@
 #include "core/result.h"
 #include "core/run.h"
 #include "core/run_tracker.h"
+#include "store/outbox_store.h"
 #include "store/page.h"
 
 namespace opsdeck::store {
@@ -59,12 +60,22 @@ struct UnmatchedInput {
   std::string summary_json; // JSON object of the match keys (what a rule would look at)
 };
 
+struct IntakeResult;
+
+// The notifications a delivery's changes call for, decided inside its
+// transaction (so they commit with the change, or not at all). Must be pure
+// and quick: it runs on the writer, and may run again after a retried
+// transaction.
+using OutboxPlan = std::function<std::vector<OutboxEntry>(const IntakeResult&)>;
+
 struct IntakeRequest {
   std::string source;       // "github", ...: the namespace of delivery_id
   std::string delivery_id;  // empty: no delivery dedupe
   std::vector<BoundEvent> events;
   std::vector<UnmatchedInput> unmatched;
   core::TimePoint received_at{};
+  // Empty: no notifications (nothing routes pipeline events anywhere).
+  OutboxPlan outbox;
 };
 
 struct IntakeResult {
@@ -76,6 +87,11 @@ struct IntakeResult {
   // emission left empty keep their stored values); once per key.
   std::vector<core::Deployment> deployments;
   int unmatched = 0;                   // unmatched events stored
+  // Only when the request had an outbox plan: each changed run as it was
+  // before this delivery (nullopt: the delivery created it), parallel to
+  // `changed`; and how many outbox entries the plan appended.
+  std::vector<std::optional<core::Run>> previous;
+  size_t outbox_appended = 0;
 };
 
 struct RunQuery {

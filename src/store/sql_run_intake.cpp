@@ -146,6 +146,13 @@ class Intake {
     for (const BoundEvent& be : request_.events) {
       if (auto r = Apply(be); !r) return r.error();
     }
+    if (request_.outbox && (!result_.changed.empty() || !result_.deployments.empty())) {
+      std::vector<OutboxEntry> entries = request_.outbox(result_);
+      if (!entries.empty()) {
+        if (auto r = AppendOutbox(tx_, entries, request_.received_at); !r) return r.error();
+        result_.outbox_appended = entries.size();
+      }
+    }
     for (const UnmatchedInput& u : request_.unmatched) {
       auto r =
           tx_.Exec(kInsertUnmatched, {u.source, TextOrNull(u.event_type), TextOrNull(u.external_id),
@@ -273,6 +280,9 @@ class Intake {
         *same = d.run;
       } else {
         result_.changed.push_back(d.run);
+        // The state before this delivery, for the notice planner only (a
+        // copy of the run and its stages per change otherwise).
+        if (request_.outbox) result_.previous.push_back(current);
       }
     }
     if (d.deployment) {

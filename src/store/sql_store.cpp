@@ -14,7 +14,8 @@ SqlStore::SqlStore(std::unique_ptr<Database> db, const core::Clock& clock)
       tokens_(*db_, clock),
       sessions_(*db_, clock),
       throttle_(*db_),
-      runs_(*db_, clock) {}
+      runs_(*db_, clock),
+      outbox_(*db_) {}
 
 SqlStore::~SqlStore() { db_->Close(); }
 

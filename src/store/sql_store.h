@@ -11,6 +11,7 @@
 #include "store/database.h"
 #include "store/sql_audit_store.h"
 #include "store/sql_environment_store.h"
+#include "store/sql_outbox_store.h"
 #include "store/sql_run_store.h"
 #include "store/sql_session_store.h"
 #include "store/sql_throttle_store.h"
@@ -36,6 +37,7 @@ class SqlStore final : public Store {
   SessionStore& sessions() override { return sessions_; }
   ThrottleStore& throttle() override { return throttle_; }
   RunStore& runs() override { return runs_; }
+  OutboxStore& outbox() override { return outbox_; }
   void Close() override { db_->Close(); }
   StoreStats Stats() const override { return db_->Stats(); }
 
@@ -52,6 +54,7 @@ class SqlStore final : public Store {
   SqlSessionStore sessions_;
   SqlThrottleStore throttle_;
   SqlRunStore runs_;
+  SqlOutboxStore outbox_;
 };
 
 }  // namespace opsdeck::store

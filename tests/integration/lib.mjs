@@ -120,8 +120,10 @@ export class Server {
   async stop(signal = 'SIGTERM', ms = 15000) {
     if (this.proc.exitCode !== null || this.proc.signalCode !== null) return this.exit;
     this.proc.kill(signal);
-    const timer = sleep(ms).then(() => 'timeout');
+    let handle;
+    const timer = new Promise((resolve) => { handle = setTimeout(() => resolve('timeout'), ms); });
     const r = await Promise.race([this.exit, timer]);
+    clearTimeout(handle);  // a pending timer would keep the test process alive for `ms`
     if (r === 'timeout') {
       this.proc.kill('SIGKILL');
       await this.exit;

@@ -10,6 +10,7 @@ void AddApiRoutes(Router& router, const Services& services) {
   AddUserRoutes(router, services);
   AddTokenRoutes(router, services);
   AddRunRoutes(router, services);
+  AddNotificationRoutes(router, services);
 }
 
 }  // namespace opsdeck::http

@@ -13,5 +13,6 @@ void AddUserRoutes(Router& router, const Services& services);   // also /api/v1/
 void AddTokenRoutes(Router& router, const Services& services);
 // pipelines, runs, deployments, unmatched (api/runs.cpp)
 void AddRunRoutes(Router& router, const Services& services);
+void AddNotificationRoutes(Router& router, const Services& services);
 
 }  // namespace opsdeck::http

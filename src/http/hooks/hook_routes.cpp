@@ -139,6 +139,10 @@ Prepared Prepare(RequestContext& ctx, const Services& services, SourceSetCache& 
       request.unmatched.push_back(Unmatched(outcome, ev, m));
     }
   }
+  if (set->plans_notices && !request.events.empty()) {
+    // The set (this config snapshot's routes) lives as long as the plan.
+    request.outbox = [set](const store::IntakeResult& r) { return set->router.PlanIntake(r); };
+  }
   p.delivery_id = request.delivery_id;
   p.all_unmatched = request.events.empty();
   p.unmatched = request.unmatched.size();
@@ -182,6 +186,7 @@ Response HandleHook(RequestContext& ctx, const Services& services, SourceSetCach
   Prepared p = Prepare(ctx, services, cache, hooks, name);
   if (p.answer) return std::move(*p.answer);
   auto stored = services.store->runs().Ingest(p.request);
+  if (stored && stored->outbox_appended > 0 && services.notify_wake) services.notify_wake();
   return Answer(ctx.request, p, stored);
 }
 
@@ -198,7 +203,8 @@ void HandleHookAsync(RequestContext& ctx, Reply reply, const Services& services,
   const Request* req = &ctx.request;
   services.store->runs().IngestAsync(
       std::move(p->request),
-      [p, req, reply = std::move(reply)](core::Result<store::IntakeResult> stored) {
+      [p, req, &services, reply = std::move(reply)](core::Result<store::IntakeResult> stored) {
+        if (stored && stored->outbox_appended > 0 && services.notify_wake) services.notify_wake();
         auto shared = std::make_shared<core::Result<store::IntakeResult>>(std::move(stored));
         reply([p, req, shared]() { return Answer(*req, *p, *shared); });
       });

@@ -9,7 +9,8 @@ namespace opsdeck::http {
 
 SourceSet::SourceSet(const config::Config& config,
                      std::shared_ptr<ingest::CertificateProvider> certificates)
-    : matcher(config.pipelines) {
+    : matcher(config.pipelines), router(config) {
+  plans_notices = router.Wants("pipeline.") || router.Wants("deployment.");
   const auto& s = config.sources;
   if (s.aws) {
     aws = std::make_unique<ingest::AwsSource>(s.aws->token_header, s.aws->token, s.aws->sns_topics,

@@ -13,6 +13,7 @@
 #include "ingest/matcher.h"
 #include "ingest/sns_verifier.h"
 #include "ingest/source.h"
+#include "notify/router.h"
 
 namespace opsdeck::http {
 
@@ -29,6 +30,9 @@ struct SourceSet {
   std::unique_ptr<ingest::Source> aws;
   std::unique_ptr<ingest::Source> generic;
   ingest::PipelineMatcher matcher;
+  notify::Router router;
+  // Some route takes pipeline or deployment notices: intake plans them.
+  bool plans_notices = false;
 };
 
 class SourceSetCache {

@@ -9,34 +9,27 @@
 #include <optional>
 
 #include "core/run_tracker.h"
+#include "http/ui/list_frame.h"
 #include "http/ui/shell.h"
 
 namespace opsdeck::http::ui {
 namespace {
 
+using internal::FilterList;
 using internal::FormatDuration;
 using internal::HumanUtc;
 using internal::LinkableUrl;
 using internal::Page;
 using internal::RenderPage;
 using internal::ShortCommit;
+using internal::SetText;
+using internal::SetTime;
 using internal::Shorten;
 using kainjow::mustache::data;
 
 constexpr std::size_t kMaxLabel = 80;   // versions, refs, ids in a table cell
 constexpr std::size_t kMaxTitle = 200;  // a commit title
 
-void SetText(data& d, const std::string& key, const std::string& text) {
-  d.set("has_" + key, !text.empty());
-  d.set(key, text);
-}
-
-void SetTime(data& d, const std::string& key, const std::optional<core::TimePoint>& t) {
-  const std::string text = t ? core::FormatRfc3339(*t) : std::string();
-  d.set("has_" + key, t.has_value());
-  d.set(key, text);
-  d.set(key + "_human", HumanUtc(text));
-}
 
 void SetStatus(data& d, const std::string& prefix, core::RunStatus status) {
   const internal::StatusView view = internal::ViewOf(status);
@@ -90,31 +83,6 @@ data DeploymentItem(const DeploymentRow& row) {
   SetText(item, "d_url", LinkableUrl(d.url));
   SetTime(item, "d_at", d.deployed_at);
   return item;
-}
-
-data FilterList(const std::vector<FilterSelect>& filters) {
-  data list{data::type::list};
-  for (const FilterSelect& f : filters) {
-    data item{data::type::object};
-    item.set("f_name", f.name);
-    item.set("f_label", f.label);
-    item.set("f_id", "filter-" + f.name);
-    data options{data::type::list};
-    std::vector<std::string> values = f.options;
-    if (!f.selected.empty() &&
-        std::find(values.begin(), values.end(), f.selected) == values.end()) {
-      values.push_back(f.selected);
-    }
-    for (const std::string& value : values) {
-      data option{data::type::object};
-      option.set("o_value", value);
-      option.set("o_selected", value == f.selected);
-      options.push_back(option);
-    }
-    item.set("f_options", options);
-    list.push_back(item);
-  }
-  return list;
 }
 
 void SetListFrame(data& page, const std::vector<FilterSelect>& filters, bool filtered,

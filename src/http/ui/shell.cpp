@@ -32,6 +32,7 @@ constexpr NavEntry kNavigation[] = {
     {Page::kWindows, "Delivery", "Windows", "/windows", "calendar", false},
     {Page::kServices, "Operations", "Services", "/services", "server", false},
     {Page::kIncidents, "Operations", "Incidents", "/incidents", "incident", false},
+    {Page::kNotifications, "Records", "Notifications", "/notifications", "bell", true},
     {Page::kDocsAudit, "Records", "Docs audit", "/docs-audit", "docs", false},
     {Page::kAuditLog, "Records", "Audit log", "/audit", "audit", false},
 };

@@ -26,6 +26,7 @@ enum class Page {
   kIncidents,
   kDocsAudit,
   kAuditLog,
+  kNotifications,
   kLogin,  // not in the navigation; rendered without the top bar and sidebar
 };
 

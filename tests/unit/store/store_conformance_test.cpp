@@ -28,8 +28,9 @@ TEST_P(StoreConformance, MigrateFromEmptyCreatesTheSchema) {
   for (const char* table :
        {"environments", "pipelines", "runs", "stages", "deployments", "unmatched_events",
         "webhook_deliveries", "targets", "check_results", "incidents", "incident_notes",
-        "notification_outbox", "releases", "checklist_items", "windows", "window_bookings",
-        "rollbacks", "audit_events", "users", "api_tokens", "sessions", "login_failures"}) {
+        "outbox", "outbox_messages", "outbox_leases", "releases", "checklist_items", "windows",
+        "window_bookings", "rollbacks", "audit_events", "users", "api_tokens", "sessions",
+        "login_failures"}) {
     EXPECT_EQ(Count(*store_, std::string("SELECT COUNT(*) FROM ") + table), 0) << table;
   }
   EXPECT_EQ(Count(*store_, "SELECT COUNT(*) FROM schema_migrations"), KnownSchemaVersion());
