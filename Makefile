@@ -29,6 +29,7 @@ test: setup build
 bench: setup build
 	@bash bench/http.sh
 	@bash bench/intake.sh
+	@bash bench/notify.sh
 
 clean:
 	rm -rf $(BUILD_DIR)
