@@ -200,19 +200,6 @@ thread_ticks() {  # thread_ticks PID -> "TID COMM TICKS" per thread
     echo "${t##*/} ${comm// /_} $(( f[11] + f[12] ))"
   done
 }
-# fsync latency of the disk under $RUN right now (a virtual disk's varies a
-# lot with the host's load): 4 KiB append + fdatasync, for 1 s -> "P50_MS P90_MS"
-sync_probe() {
-  python3 - "$RUN/sync-probe" <<'PY'
-import os, sys, time
-fd = os.open(sys.argv[1], os.O_CREAT | os.O_WRONLY | os.O_APPEND, 0o600)
-lat, end = [], time.monotonic() + 1.0
-while time.monotonic() < end and len(lat) < 2000:
-    t = time.perf_counter(); os.write(fd, b"x" * 4096); os.fdatasync(fd); lat.append(time.perf_counter() - t)
-os.close(fd); os.unlink(sys.argv[1]); lat.sort()
-print("%.3f %.3f" % (lat[len(lat) // 2] * 1e3, lat[len(lat) * 9 // 10] * 1e3))
-PY
-}
 export INTAKE_DATA="$RUN/deliveries.txt" INTAKE_THREADS="$THREADS"
 
 log "wrk -t$THREADS -c$CONNS -d${DURATION}s --latency; $N deliveries of ~$BODY_BYTES bytes; opsdeck server.threads $OPSDECK_THREADS${POOL_SIZE:+, storage.pool_size $POOL_SIZE}"

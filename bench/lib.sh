@@ -67,3 +67,17 @@ NGX
   NGX_PID=$!
   wait_http "http://127.0.0.1:$NGX_PORT/healthz" 10 || die "nginx did not start"
 }
+
+# fsync latency of the disk under $RUN right now (a virtual disk's varies a
+# lot with the host's load): 4 KiB append + fdatasync, for 1 s -> "P50_MS P90_MS"
+sync_probe() {
+  python3 - "$RUN/sync-probe" <<'PY'
+import os, sys, time
+fd = os.open(sys.argv[1], os.O_CREAT | os.O_WRONLY | os.O_APPEND, 0o600)
+lat, end = [], time.monotonic() + 1.0
+while time.monotonic() < end and len(lat) < 2000:
+    t = time.perf_counter(); os.write(fd, b"x" * 4096); os.fdatasync(fd); lat.append(time.perf_counter() - t)
+os.close(fd); os.unlink(sys.argv[1]); lat.sort()
+print("%.3f %.3f" % (lat[len(lat) // 2] * 1e3, lat[len(lat) * 9 // 10] * 1e3))
+PY
+}

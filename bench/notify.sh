@@ -110,18 +110,6 @@ chmod 600 "$RUN/opsdeck.yaml"
 OPS_PID=$!
 wait_http "http://127.0.0.1:$OPS_PORT/healthz" 20 || die "opsdeck did not start: $(tail -5 "$RUN/opsdeck.log")"
 
-# fsync latency of the disk under $RUN now: every send commits its outcome.
-sync_probe() {
-  python3 - "$RUN/sync-probe" <<'PY'
-import os, sys, time
-fd = os.open(sys.argv[1], os.O_CREAT | os.O_WRONLY | os.O_APPEND, 0o600)
-lat, end = [], time.monotonic() + 1.0
-while time.monotonic() < end and len(lat) < 2000:
-    t = time.perf_counter(); os.write(fd, b"x" * 4096); os.fdatasync(fd); lat.append(time.perf_counter() - t)
-os.close(fd); os.unlink(sys.argv[1]); lat.sort()
-print("%.3f %.3f" % (lat[len(lat) // 2] * 1e3, lat[len(lat) * 9 // 10] * 1e3))
-PY
-}
 read -r sync_p50 sync_p90 <<<"$(sync_probe)"
 
 MIN_S=$(awk -v n="$N" -v l="$LIMIT" -v w="$WINDOW_MS" 'BEGIN{printf "%.2f", int((n + l - 1) / l) * w / 1000}')
