@@ -5,6 +5,7 @@
 #include "app/commands.h"
 #include "app/exit_codes.h"
 #include "config/loader.h"
+#include "notify/channel_factory.h"
 
 namespace opsdeck::app {
 
@@ -13,6 +14,21 @@ int RunCheckConfig(const std::string& path, bool quiet) {
   if (!loaded.ok()) {
     for (const auto& e : loaded.errors) std::fprintf(stderr, "%s\n", e.ToString().c_str());
     std::fprintf(stderr, "%s: %zu error(s)\n", path.c_str(), loaded.errors.size());
+    return kExitFailure;
+  }
+  // What only the channel kind knows (a Discord URL's shape, mention syntax,
+  // username rules), checked by building each channel without sending.
+  size_t channel_errors = 0;
+  for (const auto& channel : loaded.config->notifications.channels) {
+    auto made = notify::MakeChannel(channel, nullptr, "opsdeck");
+    if (!made) {
+      std::fprintf(stderr, "%s: notifications.channels.%s: %s\n", path.c_str(), channel.name.c_str(),
+                   made.error().message.c_str());
+      ++channel_errors;
+    }
+  }
+  if (channel_errors > 0) {
+    std::fprintf(stderr, "%s: %zu error(s)\n", path.c_str(), channel_errors);
     return kExitFailure;
   }
   if (!quiet) {

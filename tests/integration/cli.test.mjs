@@ -10,7 +10,8 @@ import { BINARY, ROOT, SECRETS, runCli, secretsBlock, tempDir } from './lib.mjs'
 
 describe('opsdeck CLI', () => {
   it('has --help on every command and --version', () => {
-    for (const args of [['--help'], ['serve', '--help'], ['check-config', '--help'], ['migrate', '--help']]) {
+    for (const args of [['--help'], ['serve', '--help'], ['check-config', '--help'], ['migrate', '--help'],
+      ['notify', 'test', '--help']]) {
       const r = runCli(args);
       assert.equal(r.code, 0, args.join(' '));
       assert.match(r.stdout, /Usage|usage|USAGE/);
@@ -20,6 +21,23 @@ describe('opsdeck CLI', () => {
     assert.match(v.stdout, /^opsdeck \d+\.\d+\.\d+/);
     assert.equal(runCli([]).code, 2, 'no subcommand is a usage error');
     assert.equal(runCli(['frobnicate']).code, 2);
+  });
+
+  it('refuses a channel its kind cannot use, naming the channel but never its URL', () => {
+    const dir = tempDir();
+    const file = path.join(dir, 'bad-channel.yaml');
+    fs.writeFileSync(file, [
+      'notifications:',
+      '  channels:',
+      '    - {name: pipes, type: discord, url: "https://discord.com/channels/SECRET-TOKEN-PART"}',
+      '    - {name: loud, type: discord, url: "https://discord.com/api/webhooks/1/tok", mention_on_production_failure: ["@everyone"]}',
+      '',
+    ].join('\n'));
+    const r = runCli(['check-config', file]);
+    assert.equal(r.code, 1, r.stderr);
+    assert.match(r.stderr, /notifications\.channels\.pipes: /);
+    assert.match(r.stderr, /notifications\.channels\.loud: .*mention/i);
+    assert.doesNotMatch(r.stderr, /SECRET-TOKEN-PART/);
   });
 
   it('accepts the example config', () => {
