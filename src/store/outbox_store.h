@@ -145,8 +145,9 @@ class OutboxStore {
   // Gives the lease up (shutdown), if `holder` has it.
   virtual core::Result<void> ReleaseLease(std::string_view channel, std::string_view holder) = 0;
 
-  // Deletes sent, failed and superseded entries last updated before `before`;
-  // returns how many. Pending entries are never pruned.
+  // Deletes sent, failed and superseded entries last updated before `before`
+  // and returns how many; also forgets subjects' message ids recorded before
+  // `before` that no pending entry needs. Pending entries are never pruned.
   virtual core::Result<int64_t> Prune(core::TimePoint before) = 0;
 };
 

@@ -356,7 +356,17 @@ core::Result<void> SqlOutboxStore::ReleaseLease(std::string_view channel, std::s
 core::Result<int64_t> SqlOutboxStore::Prune(core::TimePoint before) {
   const int64_t ms = core::ToUnixMillis(before);
   return WriteValue<int64_t>(db_, [&](Tx& tx) -> core::Result<int64_t> {
-    return tx.Exec("DELETE FROM outbox WHERE state <> 'pending' AND updated_at < ?", {ms});
+    auto entries = tx.Exec("DELETE FROM outbox WHERE state <> 'pending' AND updated_at < ?", {ms});
+    if (!entries) return entries.error();
+    // A subject's message id once nothing about it is pending any more: a
+    // later notice (rare after 30 days) then starts a new message.
+    auto messages = tx.Exec(
+        "DELETE FROM outbox_messages WHERE updated_at < ? AND NOT EXISTS (SELECT 1 FROM outbox o "
+        "WHERE o.channel = outbox_messages.channel AND o.subject = outbox_messages.subject "
+        "AND o.state = 'pending')",
+        {ms});
+    if (!messages) return messages.error();
+    return *entries;
   });
 }
 

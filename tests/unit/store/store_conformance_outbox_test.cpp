@@ -421,6 +421,17 @@ TEST_P(OutboxConformance, PruneDeletesOldFinishedEntriesAndKeepsPending) {
   EXPECT_EQ(outbox().Prune(At(50)).value_or(-1), 0);
 }
 
+TEST_P(OutboxConformance, PruneForgetsOldMessageIdsThatNothingPendingNeeds) {
+  Migrate();
+  const auto ids = Enqueue({E("chat", "run:1"), E("chat", "run:2"), E("chat", "run:2")}, At(0));
+  Complete({.id = ids[0], .state = State::kSent, .message_id = "m1"}, At(10));
+  Complete({.id = ids[1], .state = State::kSent, .message_id = "m2"}, At(10));  // ids[2] pending
+  ASSERT_TRUE(outbox().Prune(At(50)));
+  EXPECT_FALSE(outbox().MessageId("chat", "run:1").value_or(std::nullopt));
+  // run:2 still has a pending entry: its message stays, so the entry edits it.
+  EXPECT_EQ(outbox().MessageId("chat", "run:2").value_or(std::nullopt), std::optional<std::string>("m2"));
+}
+
 // 004 on a database already at version 3 that holds data: the outbox tables
 // appear, 001's unused notification_outbox goes, nothing else is touched.
 TEST_P(OutboxConformance, MigrationAppliesToAPopulatedVersion3Database) {
