@@ -62,6 +62,12 @@ struct SendResult {
   // An edit found no message to edit (deleted, or too old to edit): the
   // dispatcher forgets the stored id and creates a new message.
   bool message_gone = false;
+  // kRejected: the service says this webhook itself is gone (Discord 404
+  // Unknown Webhook or 401 Invalid Webhook Token, Slack 404/410, a webhook's
+  // 410). The dispatcher pauses the channel and keeps the entry pending, so
+  // nothing is lost once the URL is fixed and the config reloaded, and a dead
+  // webhook is not hammered (Discord: "If a webhook returns 404, stop using it").
+  bool channel_gone = false;
   // kRetry / kRejected / kRateLimited: why, for the delivery log. Never the
   // URL's secret part or a credential.
   std::string error;

@@ -47,6 +47,8 @@ static_assert(Budget(kTitleLimit) + Budget(kFooterLimit) + kSummaryNameMax + kSu
 // https://discord.com/developers/docs/topics/opcodes-and-status-codes#json
 constexpr int64_t kUnknownMessage = 10008;
 constexpr int64_t kOldMessageEditLimit = 30046;
+constexpr int64_t kUnknownWebhook = 10015;
+constexpr int64_t kInvalidWebhookToken = 50027;
 constexpr std::string_view kApiVersion = "v10";
 constexpr size_t kErrorTextMax = 200;
 
@@ -443,6 +445,8 @@ SendResult DiscordChannel::Classify(const HttpResponse& response,
   result.message_gone =
       !message_id.empty() && ((response.status == 404 && code == kUnknownMessage) ||
                               (response.status == 400 && code == kOldMessageEditLimit));
+  result.channel_gone = (response.status == 404 && code == kUnknownWebhook) ||
+                        (response.status == 401 && code == kInvalidWebhookToken);
   return result;
 }
 

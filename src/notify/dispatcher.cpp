@@ -17,6 +17,9 @@ namespace {
 // sent again later, which the retry contract allows.
 constexpr int kRecordTries = 5;
 constexpr auto kRecordPause = std::chrono::milliseconds(200);
+// A channel whose webhook is gone sends nothing for this long (or until a
+// config reload or restart starts a new worker).
+constexpr auto kGonePause = std::chrono::hours(1);
 // While entries keep arriving, the kept batch is read again at most this often.
 constexpr auto kRefresh = std::chrono::milliseconds(100);
 
@@ -28,7 +31,7 @@ std::chrono::steady_clock::duration ToSteady(core::Duration d) {
 }  // namespace
 
 struct Dispatcher::Counts {
-  std::atomic<uint64_t> sent{0}, failed{0}, retried{0}, rate_limited{0}, superseded{0};
+  std::atomic<uint64_t> sent{0}, failed{0}, retried{0}, rate_limited{0}, superseded{0}, paused{0};
 };
 
 Pick PickNext(const std::vector<store::OutboxItem>& pending, core::TimePoint now, bool coalesce) {
@@ -290,7 +293,16 @@ class Dispatcher::Worker {
         counters_->rate_limited++;
         break;
       case SendStatus::kRejected:
-        if (r.message_gone) {  // the message to edit is gone: the next attempt creates one
+        if (r.channel_gone) {
+          // Paused, not failed: the entry waits (due at once after a reload
+          // or restart, which start a fresh worker).
+          not_before_ = sent + kGonePause;
+          out.state = store::DeliveryState::kPending;
+          out.error = r.error + " (channel paused: fix its URL and reload the config)";
+          counters_->paused++;
+          net::LogError("notification channel paused: the service says the webhook is gone",
+                        {{"channel", name_}, {"error", r.error}});
+        } else if (r.message_gone) {  // the message to edit is gone: the next attempt creates one
           out.state = store::DeliveryState::kPending;
           out.forget_message = true;
           out.error = r.error;
@@ -413,7 +425,7 @@ std::vector<ChannelCounters> Dispatcher::Counters() const {
   std::lock_guard lock(mu_);
   for (const auto& [name, c] : counts_) {
     out.push_back({name, c->sent.load(), c->failed.load(), c->retried.load(),
-                   c->rate_limited.load(), c->superseded.load()});
+                   c->rate_limited.load(), c->superseded.load(), c->paused.load()});
   }
   return out;
 }

@@ -66,6 +66,7 @@ struct ChannelCounters {
   uint64_t retried = 0;
   uint64_t rate_limited = 0;
   uint64_t superseded = 0;
+  uint64_t paused = 0;  // times the service said the webhook is gone
 };
 
 class Dispatcher {

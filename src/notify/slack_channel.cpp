@@ -244,6 +244,9 @@ SendResult SlackChannel::Classify(const HttpResponse& response) const {
   result.error = Scrub(std::move(error));
   result.status = (response.status >= 500 || response.status == 408) ? SendStatus::kRetry
                                                                      : SendStatus::kRejected;
+  // 404 no_service / channel_not_found, 410 channel_is_archived: the webhook
+  // leads nowhere until someone fixes it.
+  result.channel_gone = response.status == 404 || response.status == 410;
   return result;
 }
 

@@ -128,6 +128,7 @@ SendResult WebhookChannel::Classify(const HttpResponse& response) const {
   result.error = Scrub(std::move(error));
   result.status = (response.status >= 500 || response.status == 408) ? SendStatus::kRetry
                                                                      : SendStatus::kRejected;
+  result.channel_gone = response.status == 410;  // "Gone": the receiver says so itself
   return result;
 }
 

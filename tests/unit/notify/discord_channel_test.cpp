@@ -400,7 +400,13 @@ TEST_F(DiscordChannelTest, GoneMessagesLetTheDispatcherCreateANewOne) {
   r = ch->Send(testing::SampleNotice(), "1219781299999999999", "dlv-2");
   EXPECT_EQ(r.status, SendStatus::kRejected);
   EXPECT_FALSE(r.message_gone);
+  EXPECT_TRUE(r.channel_gone);  // Discord: "If a webhook returns 404, stop using it"
   EXPECT_EQ(r.error, "discord: HTTP 404 code 10015: Unknown Webhook");
+  transport_->Answer(401, R"({"message": "Invalid Webhook Token", "code": 50027})");
+  EXPECT_TRUE(Create(*ch).channel_gone);
+  // A message that is gone is not a webhook that is gone.
+  transport_->Answer(404, R"({"message": "Unknown Message", "code": 10008})");
+  EXPECT_FALSE(ch->Send(testing::SampleNotice(), "1219781299999999999", "dlv-2").channel_gone);
 }
 
 TEST_F(DiscordChannelTest, FormErrorsNameTheFirstBadField) {

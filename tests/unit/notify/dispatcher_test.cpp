@@ -387,3 +387,37 @@ TEST(DispatcherLeaseTest, ALeaseOfAProcessThatIsGoneIsTakenOverAtOnce) {
 
 }  // namespace
 }  // namespace opsdeck::notify
+
+namespace opsdeck::notify {
+namespace {
+
+TEST(DispatcherGoneTest, AWebhookThatIsGonePausesTheChannelAndLosesNothing) {
+  MemoryOutbox outbox;
+  net::SystemClock clock;
+  auto channel = std::make_unique<ScriptedChannel>();
+  ScriptedChannel* ch = channel.get();
+  SendResult gone;
+  gone.status = SendStatus::kRejected;
+  gone.channel_gone = true;
+  gone.error = "discord: HTTP 404 code 10015: Unknown Webhook";
+  ch->Then(gone);
+  const int64_t first = outbox.Add("run:1", "running");
+  Dispatcher d(outbox, clock, FastOptions());
+  std::vector<std::pair<std::string, std::unique_ptr<Channel>>> set;
+  set.emplace_back("chat", std::move(channel));
+  d.SetChannels(std::move(set));
+  ASSERT_TRUE(WaitFor([&] { return outbox.At(first).attempts == 1; }));
+  outbox.Add("run:2", "running");
+  d.Wake();
+  std::this_thread::sleep_for(150ms);
+  EXPECT_EQ(ch->calls().size(), 1u);  // paused: nothing more is sent
+  const OutboxItem item = outbox.At(first);
+  EXPECT_EQ(item.state, DeliveryState::kPending);  // kept for when the URL is fixed
+  EXPECT_FALSE(item.next_attempt_at.has_value());  // due at once for a new worker
+  EXPECT_NE(item.last_error.find("paused"), std::string::npos);
+  EXPECT_EQ(d.Counters()[0].paused, 1u);
+  d.Stop();
+}
+
+}  // namespace
+}  // namespace opsdeck::notify

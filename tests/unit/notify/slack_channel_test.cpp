@@ -170,10 +170,14 @@ TEST_F(SlackChannelTest, AnswersAreClassifiedFromSlacksPlainText) {
   SendResult r = ch->Send(testing::SampleNotice(), "", "dlv-1");
   EXPECT_EQ(r.status, SendStatus::kRejected);
   EXPECT_EQ(r.error, "slack: HTTP 400 invalid_payload");
+  EXPECT_FALSE(r.channel_gone);  // this message is bad, not the webhook
   transport_->Answer(410, "channel_is_archived");
   r = ch->Send(testing::SampleNotice(), "", "dlv-1");
   EXPECT_EQ(r.status, SendStatus::kRejected);
   EXPECT_EQ(r.error, "slack: HTTP 410 channel_is_archived");
+  EXPECT_TRUE(r.channel_gone);
+  transport_->Answer(404, "no_service");
+  EXPECT_TRUE(ch->Send(testing::SampleNotice(), "", "dlv-1").channel_gone);
   transport_->Answer(500, "rollup_error");
   r = ch->Send(testing::SampleNotice(), "", "dlv-1");
   EXPECT_EQ(r.status, SendStatus::kRetry);
