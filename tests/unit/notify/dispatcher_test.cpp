@@ -240,6 +240,13 @@ DispatcherOptions FastOptions() {
   return o;
 }
 
+// Starts `d` with `channel` as its one channel, "chat".
+void StartOne(Dispatcher& d, std::unique_ptr<Channel> channel) {
+  std::vector<std::pair<std::string, std::unique_ptr<Channel>>> set;
+  set.emplace_back("chat", std::move(channel));
+  d.SetChannels(std::move(set));
+}
+
 bool WaitFor(const std::function<bool()>& done) {
   for (int i = 0; i < 300; ++i) {
     if (done()) return true;
@@ -255,9 +262,7 @@ TEST(DispatcherTest, CreatesOnceThenEditsTheSameMessage) {
   ScriptedChannel* ch = channel.get();
   Dispatcher d(outbox, clock, FastOptions());
   const int64_t first = outbox.Add("run:1", "running");
-  std::vector<std::pair<std::string, std::unique_ptr<Channel>>> set;
-  set.emplace_back("chat", std::move(channel));
-  d.SetChannels(std::move(set));
+  StartOne(d, std::move(channel));
   ASSERT_TRUE(WaitFor([&] { return outbox.AllDone(); }));
   const int64_t second = outbox.Add("run:1", "succeeded");
   d.Wake();
@@ -286,9 +291,7 @@ TEST(DispatcherTest, RetriesWithBackoffAndHonoursRateLimits) {
   ch->Then(limited);
   const int64_t id = outbox.Add("run:7", "failed");
   Dispatcher d(outbox, clock, FastOptions());
-  std::vector<std::pair<std::string, std::unique_ptr<Channel>>> set;
-  set.emplace_back("chat", std::move(channel));
-  d.SetChannels(std::move(set));
+  StartOne(d, std::move(channel));
   ASSERT_TRUE(WaitFor([&] { return outbox.AllDone(); }));
   auto calls = ch->calls();  // the channel goes with its worker
   d.Stop();
@@ -318,9 +321,7 @@ TEST(DispatcherTest, RejectedIsFailedAndAGoneMessageIsCreatedAgain) {
   ch->Then(bad);
   const int64_t failed = outbox.Add("run:1", "running");
   Dispatcher d(outbox, clock, FastOptions());
-  std::vector<std::pair<std::string, std::unique_ptr<Channel>>> set;
-  set.emplace_back("chat", std::move(channel));
-  d.SetChannels(std::move(set));
+  StartOne(d, std::move(channel));
   ASSERT_TRUE(WaitFor([&] { return outbox.AllDone(); }));
   EXPECT_EQ(outbox.At(failed).state, DeliveryState::kFailed);
   EXPECT_EQ(outbox.At(failed).last_error, bad.error);
@@ -352,9 +353,7 @@ TEST(DispatcherTest, SendsNothingWithoutTheLease) {
   ScriptedChannel* ch = channel.get();
   outbox.Add("run:1", "running");
   Dispatcher d(outbox, clock, FastOptions());
-  std::vector<std::pair<std::string, std::unique_ptr<Channel>>> set;
-  set.emplace_back("chat", std::move(channel));
-  d.SetChannels(std::move(set));
+  StartOne(d, std::move(channel));
   std::this_thread::sleep_for(100ms);
   EXPECT_TRUE(ch->calls().empty());
   d.Stop();
@@ -377,9 +376,7 @@ TEST(DispatcherLeaseTest, ALeaseOfAProcessThatIsGoneIsTakenOverAtOnce) {
   DispatcherOptions o = FastOptions();
   o.holder_is_gone = [](std::string_view holder) { return holder == "crashed-process"; };
   Dispatcher d(outbox, clock, o);
-  std::vector<std::pair<std::string, std::unique_ptr<Channel>>> set;
-  set.emplace_back("chat", std::move(channel));
-  d.SetChannels(std::move(set));
+  StartOne(d, std::move(channel));
   ASSERT_TRUE(WaitFor([&] { return outbox.AllDone(); }));  // well before the 30 s lease lapses
   EXPECT_EQ(ch->calls().size(), 1u);
   d.Stop();
@@ -403,9 +400,7 @@ TEST(DispatcherGoneTest, AWebhookThatIsGonePausesTheChannelAndLosesNothing) {
   ch->Then(gone);
   const int64_t first = outbox.Add("run:1", "running");
   Dispatcher d(outbox, clock, FastOptions());
-  std::vector<std::pair<std::string, std::unique_ptr<Channel>>> set;
-  set.emplace_back("chat", std::move(channel));
-  d.SetChannels(std::move(set));
+  StartOne(d, std::move(channel));
   ASSERT_TRUE(WaitFor([&] { return outbox.At(first).attempts == 1; }));
   outbox.Add("run:2", "running");
   d.Wake();
