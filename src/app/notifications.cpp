@@ -12,6 +12,7 @@
 #include <random>
 
 #include "app/build_info.h"
+#include "http/metrics.h"
 #include "net/log.h"
 #include "notify/channel_factory.h"
 #include "notify/curl_transport.h"
@@ -128,7 +129,8 @@ void Notifications::WriteMetrics(std::string& out) const {
   for (const Family& f : kFamilies) {
     out += std::string("# HELP ") + f.name + " " + f.help + "\n# TYPE " + f.name + " counter\n";
     for (const auto& c : counters) {
-      out += std::string(f.name) + "{channel=\"" + c.channel + "\"} " + std::to_string(c.*(f.field)) + "\n";
+      out += std::string(f.name) + "{channel=\"" + http::EscapeLabel(c.channel) + "\"} " +
+             std::to_string(c.*(f.field)) + "\n";
     }
   }
 }

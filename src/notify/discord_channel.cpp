@@ -32,10 +32,6 @@ constexpr size_t kContentLimit = 2000;
 constexpr size_t kMentionIdLimit = 100;
 // https://discord.com/developers/docs/resources/webhook#webhook-object (name 1-80 characters)
 constexpr size_t kUsernameLimit = 80;
-// Discord may count UTF-16 units or code points (unconfirmed): TextLength
-// counts the larger, and every budget keeps this margin on top.
-constexpr size_t kSafetyMargin = 8;
-constexpr size_t Budget(size_t limit) { return limit - kSafetyMargin; }
 // The "…and N more" field that stands for dropped ones.
 constexpr size_t kSummaryNameMax = 32;
 constexpr std::string_view kSummaryValue = "not shown here";
@@ -437,11 +433,8 @@ SendResult DiscordChannel::Classify(const HttpResponse& response,
     }
   }
   result.error = Scrub(std::move(error));
-  if (response.status >= 500 || response.status == 408) {
-    result.status = SendStatus::kRetry;
-    return result;
-  }
-  result.status = SendStatus::kRejected;
+  result.status = FailureStatus(response.status);
+  if (result.status == SendStatus::kRetry) return result;
   result.message_gone =
       !message_id.empty() && ((response.status == 404 && code == kUnknownMessage) ||
                               (response.status == 400 && code == kOldMessageEditLimit));

@@ -24,9 +24,7 @@ constexpr size_t kContextTextLimit = 3000;
 constexpr size_t kBlockLimit = 50;
 // https://api.slack.com/methods/chat.postMessage#truncating
 constexpr size_t kTextLimit = 40000;
-// Slack counts characters; like Discord's, kept with a margin (text_limits.h).
-constexpr size_t kSafetyMargin = 8;
-constexpr size_t Budget(size_t limit) { return limit - kSafetyMargin; }
+// Slack counts characters; kept with text_limits.h's margin (Budget).
 // Our own shares of a section's 3000: the rest goes to the description.
 constexpr size_t kTitleMax = 256;
 constexpr size_t kMentionsMax = 500;
@@ -229,21 +227,14 @@ SendResult SlackChannel::Classify(const HttpResponse& response) const {
   SendResult result;
   if (response.status == 200) return result;  // Slack: "treat 200 as success"
   if (response.status == 429) {
-    const auto header = FindHeader(response.headers, "Retry-After");
-    const auto wait = header ? ParseSeconds(*header) : std::nullopt;
-    result.status = SendStatus::kRateLimited;
-    result.retry_after =
-        std::max(wait.value_or(std::chrono::seconds(1)), std::chrono::milliseconds(1));
-    result.error = "slack: rate limited";
-    return result;
+    return RateLimited(response, std::chrono::seconds(1), "slack: rate limited");
   }
   std::string error = "slack: HTTP " + std::to_string(response.status);
   // Scrubbed before cutting, so no cut-off piece of a token survives.
   const std::string detail = PrintableSnippet(Scrub(response.body), kErrorTextMax);
   if (!detail.empty()) error += " " + detail;
   result.error = Scrub(std::move(error));
-  result.status = (response.status >= 500 || response.status == 408) ? SendStatus::kRetry
-                                                                     : SendStatus::kRejected;
+  result.status = FailureStatus(response.status);
   // 404 no_service / channel_not_found, 410 channel_is_archived: the webhook
   // leads nowhere until someone fixes it.
   result.channel_gone = response.status == 404 || response.status == 410;

@@ -214,4 +214,19 @@ std::optional<std::chrono::milliseconds> SecondsToMillis(double seconds) {
   return std::chrono::milliseconds(static_cast<int64_t>(std::ceil(seconds * 1000.0 - 1e-6)));
 }
 
+SendResult RateLimited(const HttpResponse& response, std::chrono::milliseconds fallback,
+                       std::string error) {
+  const auto header = FindHeader(response.headers, "Retry-After");
+  const auto wait = header ? ParseSeconds(*header) : std::nullopt;
+  SendResult result;
+  result.status = SendStatus::kRateLimited;
+  result.retry_after = std::max(wait.value_or(fallback), std::chrono::milliseconds(1));
+  result.error = std::move(error);
+  return result;
+}
+
+SendStatus FailureStatus(long http_status) {
+  return http_status >= 500 || http_status == 408 ? SendStatus::kRetry : SendStatus::kRejected;
+}
+
 }  // namespace opsdeck::notify

@@ -19,6 +19,12 @@ namespace opsdeck::notify {
 // UTF-16 unit).
 inline constexpr std::string_view kEllipsis = "\xE2\x80\xA6";
 
+// Services may count UTF-16 units or code points (Discord: unconfirmed):
+// TextLength counts the larger, and every budget keeps this margin on top of
+// it under the documented limit.
+inline constexpr size_t kSafetyMargin = 8;
+constexpr size_t Budget(size_t limit) { return limit - kSafetyMargin; }
+
 // `text` with every invalid UTF-8 sequence (stray continuation byte, overlong
 // form, surrogate, beyond U+10FFFF, cut-off sequence) replaced by U+FFFD.
 std::string ValidUtf8(std::string_view text);
@@ -62,6 +68,14 @@ std::optional<std::string_view> FindHeader(const HeaderList& headers, std::strin
 // " 2.5 "), rounded up to whole milliseconds and capped at one day. nullopt
 // for anything else (an HTTP-date, a negative or non-finite number).
 std::optional<std::chrono::milliseconds> ParseSeconds(std::string_view text);
+
+// A 429: kRateLimited for the answer's `Retry-After` seconds, else
+// `fallback`, and never less than 1 ms.
+SendResult RateLimited(const HttpResponse& response, std::chrono::milliseconds fallback,
+                       std::string error);
+// What any other failed answer means: 5xx and 408 are retried, the rest
+// (4xx) are final.
+SendStatus FailureStatus(long http_status);
 // The same for a number already parsed (a JSON `retry_after`).
 std::optional<std::chrono::milliseconds> SecondsToMillis(double seconds);
 

@@ -113,21 +113,14 @@ SendResult WebhookChannel::Classify(const HttpResponse& response) const {
   SendResult result;
   if (response.status >= 200 && response.status < 300) return result;
   if (response.status == 429) {
-    const auto header = FindHeader(response.headers, "Retry-After");
-    const auto wait = header ? ParseSeconds(*header) : std::nullopt;
-    result.status = SendStatus::kRateLimited;
-    result.retry_after =
-        std::max(wait.value_or(kDefaultRateLimitWait), std::chrono::milliseconds(1));
-    result.error = "webhook: rate limited";
-    return result;
+    return RateLimited(response, kDefaultRateLimitWait, "webhook: rate limited");
   }
   std::string error = "webhook: HTTP " + std::to_string(response.status);
   // Scrubbed before cutting, so no cut-off piece of a token survives.
   const std::string detail = PrintableSnippet(Scrub(response.body), kErrorTextMax);
   if (!detail.empty()) error += ": " + detail;
   result.error = Scrub(std::move(error));
-  result.status = (response.status >= 500 || response.status == 408) ? SendStatus::kRetry
-                                                                     : SendStatus::kRejected;
+  result.status = FailureStatus(response.status);
   result.channel_gone = response.status == 410;  // "Gone": the receiver says so itself
   return result;
 }
