@@ -15,7 +15,8 @@ SqlStore::SqlStore(std::unique_ptr<Database> db, const core::Clock& clock)
       sessions_(*db_, clock),
       throttle_(*db_),
       runs_(*db_, clock),
-      outbox_(*db_) {}
+      outbox_(*db_),
+      health_(*db_, clock) {}
 
 SqlStore::~SqlStore() { db_->Close(); }
 

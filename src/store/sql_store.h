@@ -11,6 +11,7 @@
 #include "store/database.h"
 #include "store/sql_audit_store.h"
 #include "store/sql_environment_store.h"
+#include "store/sql_health_store.h"
 #include "store/sql_outbox_store.h"
 #include "store/sql_run_store.h"
 #include "store/sql_session_store.h"
@@ -38,6 +39,7 @@ class SqlStore final : public Store {
   ThrottleStore& throttle() override { return throttle_; }
   RunStore& runs() override { return runs_; }
   OutboxStore& outbox() override { return outbox_; }
+  HealthStore& health() override { return health_; }
   void Close() override { db_->Close(); }
   StoreStats Stats() const override { return db_->Stats(); }
 
@@ -55,6 +57,7 @@ class SqlStore final : public Store {
   SqlThrottleStore throttle_;
   SqlRunStore runs_;
   SqlOutboxStore outbox_;
+  SqlHealthStore health_;
 };
 
 }  // namespace opsdeck::store

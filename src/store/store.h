@@ -24,6 +24,7 @@
 #include "core/environment.h"
 #include "core/result.h"
 #include "store/auth_stores.h"
+#include "store/health_store.h"
 #include "store/outbox_store.h"
 #include "store/page.h"
 #include "store/run_store.h"
@@ -105,6 +106,7 @@ class Store {
   virtual ThrottleStore& throttle() = 0;
   virtual RunStore& runs() = 0;
   virtual OutboxStore& outbox() = 0;
+  virtual HealthStore& health() = 0;
 
   // Waits for queued writes, then closes every connection. Idempotent.
   virtual void Close() = 0;

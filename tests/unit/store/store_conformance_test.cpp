@@ -30,7 +30,9 @@ TEST_P(StoreConformance, MigrateFromEmptyCreatesTheSchema) {
         "webhook_deliveries", "targets", "check_results", "incidents", "incident_notes",
         "outbox", "outbox_messages", "outbox_leases", "releases", "checklist_items", "windows",
         "window_bookings", "rollbacks", "audit_events", "users", "api_tokens", "sessions",
-        "login_failures"}) {
+        "login_failures", "target_checks", "target_tags", "target_dependencies",
+        "target_state", "rollups_minute", "rollups_hour", "heartbeat_tokens",
+        "maintenance_windows", "maintenance_selectors"}) {
     EXPECT_EQ(Count(*store_, std::string("SELECT COUNT(*) FROM ") + table), 0) << table;
   }
   EXPECT_EQ(Count(*store_, "SELECT COUNT(*) FROM schema_migrations"), KnownSchemaVersion());

@@ -1,0 +1,210 @@
+#include "core/incident_notices.h"
+
+#include <algorithm>
+#include <cctype>
+
+#include "core/run_notices.h"
+
+namespace opsdeck::core {
+
+namespace {
+
+// An announcement names at most this many affected targets per root (a
+// Discord field holds 1,024 characters; the channel cuts what is left).
+constexpr size_t kMaxNames = 50;
+constexpr size_t kMaxCauseLines = 10;
+
+std::string NameList(const std::vector<std::string>& names) {
+  std::string out;
+  for (size_t i = 0; i < names.size() && i < kMaxNames; ++i) {
+    if (i > 0) out += ", ";
+    out += names[i];
+  }
+  if (names.size() > kMaxNames) out += " and " + std::to_string(names.size() - kMaxNames) + " more";
+  return out;
+}
+
+std::string_view StateWord(TargetState s) {
+  switch (s) {
+    case TargetState::kUp:
+      return "recovered";
+    case TargetState::kDegraded:
+      return "degraded";
+    case TargetState::kDown:
+      return "down";
+    case TargetState::kMaintenance:
+      return "in maintenance";
+    case TargetState::kUnknown:
+      return "unknown";
+  }
+  return "unknown";
+}
+
+// Query values are config names; encode anything outside RFC 3986's unreserved set.
+std::string QueryEncode(std::string_view s) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  std::string out;
+  for (const char ch : s) {
+    const auto c = static_cast<unsigned char>(ch);
+    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
+      out += ch;
+    } else {
+      out += '%';
+      out += kHex[c >> 4];
+      out += kHex[c & 15];
+    }
+  }
+  return out;
+}
+
+void AddField(Notice& n, std::string name, std::string value, bool is_inline = true) {
+  if (value.empty()) return;
+  n.fields.push_back({std::move(name), std::move(value), is_inline});
+}
+
+}  // namespace
+
+bool IncidentNoticeContext::IsProtected(std::string_view environment) const {
+  return !environment.empty() && std::find(protected_environments.begin(), protected_environments.end(),
+                                           environment) != protected_environments.end();
+}
+
+bool IncidentGroup::Resolved() const {
+  return std::none_of(members.begin(), members.end(), [](const GroupMember& m) { return m.open; });
+}
+
+GroupMember* IncidentGroup::Find(std::string_view target) {
+  for (auto& m : members) {
+    if (m.target == target) return &m;
+  }
+  return nullptr;
+}
+
+std::string GroupSubject(std::string_view environment, TimePoint started_at) {
+  return "incidents:" + std::string(environment) + ":" + std::to_string(ToUnixMillis(started_at));
+}
+
+Notice GroupNotice(const IncidentGroup& group, std::string kind, TimePoint at,
+                   const IncidentNoticeContext& ctx) {
+  std::vector<const GroupMember*> roots;
+  bool any_down = false;
+  for (const auto& m : group.members) {
+    if (m.root.empty()) roots.push_back(&m);
+    if (m.open && m.state == TargetState::kDown) any_down = true;
+  }
+  std::vector<const GroupMember*> failing;
+  for (const auto* r : roots) {
+    if (r->state != TargetState::kUp) failing.push_back(r);
+  }
+  const bool resolved = group.Resolved();
+
+  Notice n;
+  n.kind = std::move(kind);
+  n.subject = group.subject;
+  n.environment = group.environment;
+  n.occurred_at = at;
+  n.state = resolved ? NoticeState::kResolved : any_down ? NoticeState::kCritical : NoticeState::kWarning;
+  n.severity = n.state == NoticeState::kResolved ? NoticeSeverity::kInfo
+               : n.state == NoticeState::kCritical && ctx.IsProtected(group.environment)
+                   ? NoticeSeverity::kCritical
+                   : NoticeSeverity::kWarning;
+  n.mention = n.severity == NoticeSeverity::kCritical;
+  const std::string in_env = group.environment.empty() ? "" : " in " + group.environment;
+  if (roots.size() == 1) {
+    n.target = roots[0]->target;
+    n.opsdeck_url = "/incidents?target=" + QueryEncode(roots[0]->target);
+  } else {
+    n.opsdeck_url = "/incidents?environment=" + QueryEncode(group.environment);
+  }
+
+  if (resolved) {
+    n.title = roots.size() == 1 ? roots[0]->target + " recovered"
+                                : std::to_string(roots.size()) + " targets recovered" + in_env;
+  } else if (failing.empty()) {
+    n.title = "affected targets still failing" + in_env;
+  } else if (failing.size() == 1) {
+    n.title = failing[0]->target + " " + std::string(StateWord(failing[0]->state));
+  } else {
+    const auto down = std::count_if(failing.begin(), failing.end(),
+                                    [](const GroupMember* m) { return m->state == TargetState::kDown; });
+    const char* word = down == static_cast<long>(failing.size()) ? "down"
+                       : down == 0                                ? "degraded"
+                                                                  : "down or degraded";
+    n.title = std::to_string(failing.size()) + " targets " + word + in_env;
+  }
+
+  // Causes, one line per root (the only line when there is one root).
+  for (size_t i = 0; i < roots.size() && i < kMaxCauseLines; ++i) {
+    if (!n.description.empty()) n.description += '\n';
+    n.description += roots.size() == 1 ? roots[i]->cause : roots[i]->target + ": " + roots[i]->cause;
+  }
+  if (roots.size() > 1) {
+    std::vector<std::string> by_state[3];  // down, degraded, recovered
+    for (const auto* r : roots) {
+      const int slot = r->state == TargetState::kDown ? 0 : r->state == TargetState::kUp ? 2 : 1;
+      by_state[slot].push_back(r->target);
+    }
+    AddField(n, "Down", NameList(by_state[0]), false);
+    AddField(n, "Degraded", NameList(by_state[1]), false);
+    AddField(n, "Recovered", NameList(by_state[2]), false);
+  }
+  for (const auto* r : roots) {
+    std::vector<std::string> affected;
+    for (const auto& m : group.members) {
+      if (m.root == r->target) affected.push_back(m.target);
+    }
+    if (!affected.empty()) {
+      AddField(n, "Affected through " + r->target + " (" + std::to_string(affected.size()) + ")",
+               NameList(affected), false);
+    }
+  }
+  std::vector<std::string> flapping;
+  for (const auto& m : group.members) {
+    if (m.flapping && m.open) flapping.push_back(m.target);
+  }
+  AddField(n, "Flapping", NameList(flapping));
+  AddField(n, "Environment", group.environment);
+  AddField(n, "Started", FormatRfc3339(group.started_at));
+  if (resolved) AddField(n, "Duration", FormatDuration(at - group.started_at));
+  return n;
+}
+
+Notice FlappingNotice(const IncidentGroup& group, const GroupMember& member, Duration window,
+                      int changes, TimePoint at, const IncidentNoticeContext& ctx) {
+  Notice n = GroupNotice(group, "incident.flapping", at, ctx);
+  n.state = NoticeState::kWarning;
+  n.severity = NoticeSeverity::kWarning;
+  n.mention = false;
+  n.target = member.target;
+  n.title = member.target + " is flapping";
+  n.description = member.target + " changed state " + std::to_string(changes) + " times within " +
+                  FormatDuration(window) + "; its incident stays open until it is stable for " +
+                  FormatDuration(window) + ".";
+  return n;
+}
+
+Notice AcknowledgedNotice(const IncidentFacts& incident, std::string_view user, TimePoint at,
+                          const IncidentNoticeContext& ctx) {
+  (void)ctx;  // acknowledging never pages anyone
+  Notice n;
+  n.kind = "incident.acknowledged";
+  n.subject = incident.subject;
+  n.severity = NoticeSeverity::kInfo;
+  n.state = incident.ended_at                         ? NoticeState::kResolved
+            : incident.state == TargetState::kDown ? NoticeState::kCritical
+                                                      : NoticeState::kWarning;
+  n.environment = incident.environment;
+  n.target = incident.target;
+  n.title = incident.target + " " + std::string(StateWord(incident.ended_at ? TargetState::kUp : incident.state)) +
+            ": acknowledged by " + std::string(user);
+  n.description = incident.cause;
+  AddField(n, "Acknowledged by", std::string(user));
+  AddField(n, "Affected through", incident.root_target);
+  AddField(n, "Environment", incident.environment);
+  AddField(n, "Started", FormatRfc3339(incident.started_at));
+  n.occurred_at = at;
+  n.opsdeck_url = "/incidents?target=" + QueryEncode(incident.target);
+  return n;
+}
+
+}  // namespace opsdeck::core
