@@ -30,6 +30,7 @@ bench: setup build
 	@bash bench/http.sh
 	@bash bench/intake.sh
 	@bash bench/notify.sh
+	@bash bench/probes.sh
 
 clean:
 	rm -rf $(BUILD_DIR)

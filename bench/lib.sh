@@ -81,3 +81,94 @@ os.close(fd); os.unlink(sys.argv[1]); lat.sort()
 print("%.3f %.3f" % (lat[len(lat) // 2] * 1e3, lat[len(lat) * 9 // 10] * 1e3))
 PY
 }
+
+# ---- health-check benchmark (bench/probes.sh) --------------------------------
+# ensure_debs PKG...: installs the Debian packages that are missing (apt-get,
+# as root or through sudo), with a policy-rc.d that keeps their services from
+# starting: every bench starts its own daemons on loopback.
+ensure_debs() {
+  local p st missing=() sudo="" added=""
+  for p in "$@"; do
+    st=$(dpkg-query -W -f='${db:Status-Status}' "$p" 2>/dev/null || true)
+    [[ "$st" == installed ]] || missing+=("$p")
+  done
+  (( ${#missing[@]} )) || return 0
+  if (( EUID != 0 )); then
+    command -v sudo >/dev/null || die "need root (or sudo) to install: ${missing[*]}"
+    sudo=sudo
+  fi
+  log "installing Debian packages: ${missing[*]}"
+  if [[ ! -e /usr/sbin/policy-rc.d ]]; then
+    printf '#!/bin/sh\nexit 101\n' | $sudo tee /usr/sbin/policy-rc.d >/dev/null
+    $sudo chmod +x /usr/sbin/policy-rc.d; added=1
+  fi
+  { $sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq \
+      --no-install-recommends "${missing[@]}"; } >&2 || { [[ -z "$added" ]] || $sudo rm -f /usr/sbin/policy-rc.d; die "apt-get could not install ${missing[*]}"; }
+  [[ -z "$added" ]] || $sudo rm -f /usr/sbin/policy-rc.d
+}
+
+# start_probe_target DIR N [HOSTS=1]: the nginx that health checks probe (as
+# shared/bench-peers' target), listening on 127.0.0.1..127.0.0.HOSTS (the
+# whole of 127/8 is loopback): 2 workers, room for N open connections,
+# /health 200 {"status":"ok"}, /slow the same after a non-blocking 200 ms
+# (echo_sleep, libnginx-mod-http-echo), /healthz unlogged for readiness. Every
+# probe is one line "$msec $request_uri $status $request_time c=<conn> r=<nth
+# request on it>" in DIR/logs/probes.log, buffered (64k, flushed every 1 s).
+# Sets NGX_PORT, NGX_PID, PROBE_LOG.
+start_probe_target() {
+  local dir="$1" n="$2" hosts="${3:-1}" conns listen="" h
+  conns=$(( n + 2048 > 4096 ? n + 2048 : 4096 ))
+  mkdir -p "$dir/logs" "$dir/tmp"
+  NGX_PORT=$(free_port); PROBE_LOG="$dir/logs/probes.log"
+  for ((h = 1; h <= hosts; h++)); do listen+="listen 127.0.0.$h:$NGX_PORT backlog=4096; "; done
+  cat >"$dir/nginx.conf" <<NGX
+load_module /usr/lib/nginx/modules/ngx_http_echo_module.so;
+worker_processes 2;
+worker_rlimit_nofile $(( conns + 1024 ));
+pid $dir/nginx.pid;
+error_log $dir/logs/error.log warn;
+daemon off;
+events { worker_connections $conns; multi_accept on; }
+http {
+  default_type application/json;
+  server_tokens off;
+  keepalive_timeout 65s;
+  keepalive_requests 1000000;
+  client_body_temp_path $dir/tmp;
+  proxy_temp_path $dir/tmp; fastcgi_temp_path $dir/tmp;
+  uwsgi_temp_path $dir/tmp; scgi_temp_path $dir/tmp;
+  log_format probe '\$msec \$request_uri \$status \$request_time c=\$connection r=\$connection_requests';
+  access_log off;
+  server {
+    $listen
+    location = /healthz { return 200 'ok'; }
+    location = /health {
+      access_log $PROBE_LOG probe buffer=64k flush=1s;
+      return 200 '{"status":"ok"}\n';
+    }
+    location = /slow {
+      access_log $PROBE_LOG probe buffer=64k flush=1s;
+      echo_sleep 0.2;
+      echo '{"status":"ok"}';
+    }
+    location / { return 404; }
+  }
+}
+NGX
+  nginx -p "$dir/" -c "$dir/nginx.conf" -e "$dir/logs/error.log" &
+  NGX_PID=$!
+  wait_http "http://127.0.0.1:$NGX_PORT/healthz" 10 || die "nginx did not start: $(tail -3 "$dir/logs/error.log")"
+}
+
+# rss_sampler OUT PID...: once a second, the largest sum of VmRSS (kB) of the
+# PIDs seen so far, into OUT. Run it in the background; stop it by its PID.
+rss_sampler() {
+  local out="$1" max=0 sum p v; shift
+  while :; do
+    sum=0; for p in "$@"; do v=$(status_kb "$p" VmRSS); sum=$(( sum + ${v:-0} )); done
+    (( sum > max )) && { max=$sum; echo "$max" >"$out.tmp" && mv "$out.tmp" "$out"; }
+    sleep 1
+  done
+}
+# busy clock ticks of the whole box (all CPUs), to tell when others load it
+box_busy_ticks() { awk '/^cpu / {print $2 + $3 + $4 + $7 + $8 + $9}' /proc/stat; }

@@ -14,6 +14,8 @@ APT_PACKAGES=(
   libyaml-cpp-dev libspdlog-dev libfmt-dev libcli11-dev
   libsqlite3-dev libpq-dev libssl-dev libsodium-dev libcurl4-openssl-dev
   libhowardhinnant-date-dev libkainjow-mustache-dev
+  # the monitor's asynchronous DNS
+  libc-ares-dev
   # the opsdeck binary's allocator (src/app/CMakeLists.txt)
   libtcmalloc-minimal4
   # tests: GoogleTest, a real PostgreSQL server, browser tests

@@ -5,6 +5,7 @@
 #include "app/commands.h"
 #include "app/exit_codes.h"
 #include "config/loader.h"
+#include "monitor/health_monitor.h"
 #include "notify/channel_factory.h"
 
 namespace opsdeck::app {
@@ -26,6 +27,10 @@ int RunCheckConfig(const std::string& path, bool quiet) {
                    made.error().message.c_str());
       ++channel_errors;
     }
+  }
+  for (const auto& e : monitor::CatalogErrors(*loaded.config)) {
+    std::fprintf(stderr, "%s: %s\n", path.c_str(), e.c_str());
+    ++channel_errors;
   }
   if (channel_errors > 0) {
     std::fprintf(stderr, "%s: %zu error(s)\n", path.c_str(), channel_errors);

@@ -9,6 +9,7 @@
 #include <boost/asio/thread_pool.hpp>
 
 #include <csignal>
+#include <map>
 #include <cstdio>
 #include <thread>
 #include <vector>
@@ -19,6 +20,7 @@
 #include "app/config_sync.h"
 #include "app/exit_codes.h"
 #include "app/housekeeping.h"
+#include "app/monitoring.h"
 #include "app/notifications.h"
 #include "app/reloader.h"
 #include "app/store_factory.h"
@@ -30,6 +32,7 @@
 #include "ingest/sns_verifier.h"
 #include "net/http_fetch.h"
 #include "net/io_pool.h"
+#include "net/event_bus.h"
 #include "net/log.h"
 #include "net/system_clock.h"
 
@@ -108,6 +111,11 @@ int RunServe(const std::string& path) {
     std::fprintf(stderr, "%s: %zu error(s); not starting\n", path.c_str(), loaded.errors.size());
     return kExitFailure;
   }
+  if (auto errors = monitor::CatalogErrors(*loaded.config); !errors.empty()) {
+    for (const auto& e : errors) std::fprintf(stderr, "%s: %s\n", path.c_str(), e.c_str());
+    std::fprintf(stderr, "%s: %zu error(s); not starting\n", path.c_str(), errors.size());
+    return kExitFailure;
+  }
   ConfigHolder holder(loaded.config);
   const auto cfg = holder.Get();
   ApplyLogging(*cfg);
@@ -151,12 +159,26 @@ int RunServe(const std::string& path) {
   Notifications notifications(store->outbox(), clock, *cfg);
   services.notify_wake = [&notifications] { notifications.Wake(); };
 
+  // State changes for /api/v1/stream.
+  net::EventBus events;
+  services.events = &events;
+  auto monitoring = Monitoring::Start(*store, clock, holder, events, services.notify_wake);
+  if (!monitoring) {
+    net::LogError("cannot start monitoring", {{"error", monitoring.error().ToString()}});
+    notifications.Stop();
+    store->Close();
+    return monitoring.error().code == core::ErrorCode::kUnavailable ? kExitStorage : kExitFailure;
+  }
+  (*monitoring)->FillServices(services);
+
   std::unique_ptr<http::Server> server;
-  Reloader reloader(path, holder, *store, [&server, &notifications](const config::Config& c) {
+  Reloader reloader(path, holder, *store, [&server, &notifications, &monitoring](const config::Config& c) {
     ApplyLogging(c);
     if (server) server->SetBodyLimit(c.server.body_limit);
     notifications.Apply(c);
+    (*monitoring)->Apply();
   });
+  reloader.SetValidator([](const config::Config& c) { return monitor::CatalogErrors(c); });
   services.reload = [&reloader](const core::Actor& actor, const std::string& request_id) {
     return reloader.Reload(actor, request_id);
   };
@@ -168,7 +190,13 @@ int RunServe(const std::string& path) {
   http::AddLoginRoutes(router, services);
   http::AddHookRoutes(router, services, IntakeHooksFor(clock));
   std::vector<std::string> names;
-  for (const auto& r : router.routes()) names.push_back(r.name);
+  // Routes that share a pattern (GET and POST of one resource) are told
+  // apart by method, so no two metric series carry the same labels.
+  std::map<std::string, int> uses;
+  for (const auto& r : router.routes()) ++uses[r.name];
+  for (const auto& r : router.routes()) {
+    names.push_back(uses[r.name] > 1 ? std::string(boost::beast::http::to_string(r.method)) + " " + r.name : r.name);
+  }
   http::HttpMetrics metrics(std::move(names), services.build);
   metrics.AddCollector([&reloader](std::string& out) { reloader.WriteMetrics(out); });
   metrics.AddCollector([&store](std::string& out) { WriteStoreMetrics(store->Stats(), out); });
@@ -196,6 +224,8 @@ int RunServe(const std::string& path) {
     net::LogError("cannot start the HTTP server", {{"error", created.error().ToString()}});
     intake_pool.join();
     db_pool.join();
+    (*monitoring)->Stop();
+    notifications.Stop();
     store->Close();
     return kExitListen;
   }
@@ -238,6 +268,7 @@ int RunServe(const std::string& path) {
   intake_pool.join();
   db_pool.join();
   server.reset();
+  (*monitoring)->Stop();
   notifications.Stop();
   store->Close();
   net::LogInfo("stopped", {{"drained", clean ? "all connections" : "timed out"}});

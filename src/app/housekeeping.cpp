@@ -39,20 +39,28 @@ void Housekeeper::RunOnce() {
   // Finished notifications stay in the delivery log as long; pending ones
   // are never pruned.
   auto notifications = store_.outbox().Prune(now - kDeliveryRetention);
+  // Monitoring history, as storage.retention says.
+  const auto& keep = cfg->storage.retention;
+  auto health = store_.health().PruneHealth(now - keep.raw_results, now - keep.minute_rollups,
+                                            now - keep.hour_rollups);
   const core::Error* failed = !sessions        ? &sessions.error()
                               : !failures      ? &failures.error()
                               : !deliveries    ? &deliveries.error()
                               : !notifications ? &notifications.error()
+                              : !health        ? &health.error()
                                                : nullptr;
   if (failed != nullptr) {
     net::LogWarn("housekeeping failed", {{"error", failed->ToString()}});
     return;
   }
-  if (*sessions > 0 || *failures > 0 || *deliveries > 0 || *notifications > 0) {
+  const int64_t history = health->results + health->minute_rollups + health->hour_rollups;
+  if (*sessions > 0 || *failures > 0 || *deliveries > 0 || *notifications > 0 || history > 0) {
     net::LogInfo("housekeeping", {{"sessions_removed", *sessions},
                                   {"login_failures_removed", *failures},
                                   {"deliveries_removed", *deliveries},
-                                  {"notifications_removed", *notifications}});
+                                  {"notifications_removed", *notifications},
+                                  {"results_removed", health->results},
+                                  {"rollups_removed", health->minute_rollups + health->hour_rollups}});
   }
 }
 

@@ -51,6 +51,15 @@ http::ReloadOutcome Reloader::Reload(const core::Actor& actor, const std::string
     for (const auto& e : out.errors) net::LogError("config error", {{"error", e}});
     return out;
   }
+  if (validate_) out.errors = validate_(*loaded.config);
+  if (!out.errors.empty()) {
+    failures_.fetch_add(1);
+    net::LogError("config reload refused; the running config stays",
+                  {{"file", path_}, {"errors", static_cast<int>(out.errors.size())},
+                   {"actor", actor.ToString()}});
+    for (const auto& e : out.errors) net::LogError("config error", {{"error", e}});
+    return out;
+  }
   const auto old = holder_.Get();
   auto next = std::make_shared<config::Config>(*loaded.config);
   // Restart-only settings keep their running values.

@@ -22,6 +22,11 @@ class Reloader {
  public:
   Reloader(std::string path, ConfigHolder& holder, store::Store& store,
            std::function<void(const config::Config&)> apply_runtime);
+  // Checks a loaded config further (what only a subsystem knows: a probe's
+  // conditions, a schedule's time zone); any message refuses the reload.
+  void SetValidator(std::function<std::vector<std::string>(const config::Config&)> validate) {
+    validate_ = std::move(validate);
+  }
   http::ReloadOutcome Reload(const core::Actor& actor, const std::string& request_id);
   // Appends the reload counters to a /metrics exposition.
   void WriteMetrics(std::string& out) const;
@@ -31,6 +36,7 @@ class Reloader {
   ConfigHolder& holder_;
   store::Store& store_;
   std::function<void(const config::Config&)> apply_runtime_;
+  std::function<std::vector<std::string>(const config::Config&)> validate_;
   std::mutex mu_;
   std::atomic<uint64_t> successes_{0};
   std::atomic<uint64_t> failures_{0};

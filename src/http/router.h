@@ -5,10 +5,12 @@
 #pragma once
 
 #include <functional>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "core/clock.h"
 #include "http/access.h"
 #include "http/types.h"
 
@@ -30,6 +32,33 @@ using Handler = std::function<Response(RequestContext&)>;
 using Reply = std::function<void(std::function<Response()>)>;
 using AsyncHandler = std::function<void(RequestContext&, Reply)>;
 
+// A body written over time (server-sent events). The session sends the
+// head (no Content-Length; chunked on HTTP/1.1, closed to end on 1.0), calls
+// Start() once, then Pull() at once and whenever woken, and Heartbeat() when
+// nothing was written for heartbeat_interval(); it ends the stream when
+// Pull() returns false, the client leaves, a write stalls past the write
+// deadline, or the server shuts down. The connection closes afterwards.
+// Every method runs on the connection's thread; only `wake` crosses threads.
+class ResponseStream {
+ public:
+  virtual ~ResponseStream() = default;
+  // `wake` may be called from any thread, any number of times (calls
+  // coalesce); it makes the session call Pull() soon.
+  virtual void Start(std::function<void()> wake) = 0;
+  // Appends what is ready to `out` (maybe nothing); false once it has ended.
+  virtual bool Pull(std::string& out) = 0;
+  virtual void Heartbeat(std::string& out) = 0;
+  virtual core::Duration heartbeat_interval() const = 0;
+};
+
+struct StreamStart {
+  Response head;  // the whole answer (a refusal) when `body` is null
+  std::unique_ptr<ResponseStream> body;
+};
+// Runs like a Handler (after the gate, on `exec`'s executor), but may open a
+// stream. Quick: it should only validate and build the stream.
+using StreamHandler = std::function<StreamStart(RequestContext&)>;
+
 struct Route {
   beast_http::verb method;
   std::string pattern;  // "/api/v1/runs/{id}", "/static/*"
@@ -42,6 +71,8 @@ struct Route {
   // Set instead of `handler` (then `exec` is ignored): see AsyncHandler.
   // Only for routes that need no authorization gate (public, webhook).
   AsyncHandler async_handler;
+  // Set instead of `handler` for a streaming answer (ResponseStream).
+  StreamHandler stream_handler;
 };
 
 struct RouteMatch {

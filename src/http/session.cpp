@@ -53,8 +53,13 @@ bool IsHttpParseError(const boost::system::error_code& ec) {
          boost::beast::http::make_error_code(beast_http::error::end_of_stream).category();
 }
 
-Response Invoke(const Route& route, RequestContext& ctx) {
+Response Invoke(const Route& route, RequestContext& ctx, std::unique_ptr<ResponseStream>* stream) {
   try {
+    if (route.stream_handler) {
+      StreamStart start = route.stream_handler(ctx);
+      *stream = std::move(start.body);
+      return std::move(start.head);
+    }
     return route.handler(ctx);
   } catch (const std::exception& e) {
     net::LogError("handler threw", {{"route", route.name}, {"error", e.what()},
@@ -324,7 +329,12 @@ Awaitable<void> SessionRunner::Serve(Stream& stream) {
 
     // 4. Handle, then write the whole response in one buffer.
     Request req = parser.release();
-    Response res = co_await Dispatch(req);
+    std::unique_ptr<ResponseStream> body;
+    Response res = co_await Dispatch(req, &body);
+    if (body) {
+      co_await StreamOut(stream, std::move(res), std::move(body));
+      break;
+    }
     const bool keep = res.keep_alive() && !server_.stopping_.load();
     res.keep_alive(keep);
     out_.clear();
@@ -344,7 +354,7 @@ Awaitable<void> SessionRunner::Serve(Stream& stream) {
   socket.close(ignored);
 }
 
-Awaitable<Response> SessionRunner::Dispatch(Request& req) {
+Awaitable<Response> SessionRunner::Dispatch(Request& req, std::unique_ptr<ResponseStream>* stream) {
   const auto start = std::chrono::steady_clock::now();
   RequestContext ctx{req, MakeRequestId(req["X-Request-Id"])};
   ctx.remote_address = conn_->remote_address;
@@ -366,7 +376,7 @@ Awaitable<Response> SessionRunner::Dispatch(Request& req) {
     if (!gated && route.async_handler) {
       res = co_await InvokeAsync(route, ctx);
     } else if (!gated && route.exec == Exec::kInline) {
-      res = Invoke(route, ctx);
+      res = Invoke(route, ctx, stream);
     } else {
       // Authentication and blocking handlers run on the database executor;
       // this coroutine resumes on the connection's thread afterwards.
@@ -381,7 +391,7 @@ Awaitable<Response> SessionRunner::Dispatch(Request& req) {
                 co_return;
               }
             }
-            out.emplace(Invoke(route, ctx));
+            out.emplace(Invoke(route, ctx, stream));
             co_return;
           },
           asio::use_awaitable_t<IoExecutor>{});
@@ -391,9 +401,12 @@ Awaitable<Response> SessionRunner::Dispatch(Request& req) {
   res.set(beast_http::field::server, "opsdeck");
   res.set("X-Request-Id", ctx.request_id);
   AddSecurityHeaders(res, ctx.principal.authenticated());
+  // A HEAD of a stream gets its head only.
+  if (*stream && req.method() == beast_http::verb::head) stream->reset();
   // Every answer is delimited by its length (a redirect has no body, and
-  // without the header a keep-alive client would wait for the close).
-  if (res.find(beast_http::field::content_length) == res.end() && !res.chunked()) {
+  // without the header a keep-alive client would wait for the close); a
+  // stream is delimited by its chunks or the close (StreamOut).
+  if (!*stream && res.find(beast_http::field::content_length) == res.end() && !res.chunked()) {
     res.content_length(res.body().size());
   }
   if (req.method() == beast_http::verb::head) {

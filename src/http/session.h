@@ -30,7 +30,11 @@ class SessionRunner {
   // The request loop over a plain socket or a TLS stream on it.
   template <typename Stream>
   Awaitable<void> Serve(Stream& stream);
-  Awaitable<Response> Dispatch(Request& req);
+  // `stream` receives the body of a streaming route (see ResponseStream).
+  Awaitable<Response> Dispatch(Request& req, std::unique_ptr<ResponseStream>* stream);
+  // Writes `head`, then the stream until it ends (session_stream.cpp).
+  template <typename Stream>
+  Awaitable<void> StreamOut(Stream& stream, Response head, std::unique_ptr<ResponseStream> body);
 
   Server& server_;
   std::shared_ptr<Server::Connection> conn_;

@@ -13,9 +13,11 @@
 #include "http/responses.h"
 #include "http/routes.h"
 #include "http/ui/assets.h"
+#include "http/ui/incident_pages_route.h"
 #include "http/ui/notification_page_route.h"
 #include "http/ui/pages.h"
 #include "http/ui/run_pages.h"
+#include "http/ui/target_pages_route.h"
 #include "http/ui_list_page.h"
 
 namespace opsdeck::http {
@@ -302,6 +304,8 @@ void AddUiRoutes(Router& router, const Services& services) {
   router.Add({get, "/unmatched", "ui:unmatched", Access::AnyRole(), Exec::kDatabase,
               [&services](RequestContext& ctx) { return UnmatchedPage(ctx, services); }});
   AddNotificationPageRoute(router, services);  // /notifications
+  AddTargetPageRoutes(router, services);       // /targets, /targets/{name}
+  AddIncidentPageRoutes(router, services);     // /incidents, /incidents/{id}
 
   router.Add({beast_http::verb::get, "/static/*", "ui:static", Access::Public(), Exec::kInline,
               [](RequestContext& ctx) {

@@ -180,6 +180,13 @@ std::string CodePipelineConsoleUrl(std::string_view region, std::string_view pip
 core::Result<ParseOutcome> ParseEventBridgeEvent(std::string_view text,
                                                  const std::string& pointer_prefix,
                                                  const std::string& fallback_delivery_id) {
+  auto parsed = ParseAwsEvent(text, pointer_prefix, fallback_delivery_id, false);
+  if (!parsed) return parsed.error();
+  return std::move(parsed->outcome);
+}
+
+core::Result<AwsParse> ParseAwsEvent(std::string_view text, const std::string& pointer_prefix,
+                                     const std::string& fallback_delivery_id, bool alarms) {
   auto doc = ParseJson(text);
   if (!doc) {
     core::Error e = doc.error();
@@ -192,9 +199,22 @@ core::Result<ParseOutcome> ParseEventBridgeEvent(std::string_view text,
     return core::Error::InvalidArgument("an EventBridge event must be a JSON object",
                                         pointer_prefix);
   }
+  const auto with = [](core::Result<ParseOutcome> outcome) -> core::Result<AwsParse> {
+    if (!outcome) return outcome.error();
+    return AwsParse{std::move(*outcome), std::nullopt};
+  };
+  const auto alarm = [](core::Result<CloudWatchAlarmChange> change,
+                        std::string event_type) -> core::Result<AwsParse> {
+    if (!change) return change.error();
+    return AwsParse{Ignored(std::string(kHandledByMonitoring), std::move(event_type)),
+                    std::move(*change)};
+  };
   ErrorSink sink;
   const ObjectReader root(obj, pointer_prefix, &sink);
   try {
+    if (alarms && !obj->contains("detail-type") && LooksLikeClassicAlarm(*obj)) {
+      return alarm(ReadClassicAlarm(*obj, pointer_prefix, fallback_delivery_id), "CloudWatch alarm");
+    }
     // Events through a CodeStar notification rule spell it detailType.
     auto detail_type = root.String("detail-type");
     if (!detail_type && !sink.failed()) detail_type = root.String("detailType");
@@ -202,8 +222,11 @@ core::Result<ParseOutcome> ParseEventBridgeEvent(std::string_view text,
       sink.Fail("detail-type is required", JsonPointer(pointer_prefix, "detail-type"));
     const auto source = root.String("source", true);
     if (sink.failed()) return sink.error();
+    if (alarms && *source == "aws.cloudwatch" && *detail_type == kAlarmStateChange) {
+      return alarm(ReadAlarmEvent(*obj, pointer_prefix, fallback_delivery_id), *detail_type);
+    }
     if (*source != "aws.codepipeline")
-      return Ignored(std::string(kHandledByMonitoring), *detail_type);
+      return with(Ignored(std::string(kHandledByMonitoring), *detail_type));
     Level level;
     if (*detail_type == kPipelineChange) {
       level = Level::kPipeline;
@@ -212,9 +235,9 @@ core::Result<ParseOutcome> ParseEventBridgeEvent(std::string_view text,
     } else if (*detail_type == kActionChange) {
       level = Level::kAction;
     } else {
-      return Ignored("CodePipeline event \"" + *detail_type + "\" is not used", *detail_type);
+      return with(Ignored("CodePipeline event \"" + *detail_type + "\" is not used", *detail_type));
     }
-    return ParseCodePipeline(obj, root, level, *detail_type, fallback_delivery_id);
+    return with(ParseCodePipeline(obj, root, level, *detail_type, fallback_delivery_id));
   } catch (const std::exception& e) {  // only allocation can throw here
     return core::Error::Internal(std::string("EventBridge event: ") + e.what());
   }
@@ -242,8 +265,8 @@ core::Result<void> AwsSource::VerifyToken(const std::string* given) const {
   return core::Ok();
 }
 
-core::Result<ParseOutcome> AwsSource::ParseSns(const Delivery& delivery,
-                                               const std::string* header_type) const {
+core::Result<AwsParse> AwsSource::ParseSns(const Delivery& delivery,
+                                           const std::string* header_type, bool alarms) const {
   auto parsed = ParseSnsMessage(delivery.body);
   if (!parsed) return parsed.error();
   const SnsMessage& m = *parsed;
@@ -268,23 +291,36 @@ core::Result<ParseOutcome> AwsSource::ParseSns(const Delivery& delivery,
     out.confirm_url = m.subscribe_url;
     out.reason = "SNS subscription to " + m.topic_arn;
     out.event_type = m.type;
-    return out;
+    return AwsParse{std::move(out), std::nullopt};
   }
   if (m.type == "UnsubscribeConfirmation") {
-    return Ignored("SNS unsubscribe confirmation for " + m.topic_arn, m.type);
+    return AwsParse{Ignored("SNS unsubscribe confirmation for " + m.topic_arn, m.type),
+                    std::nullopt};
   }
-  return ParseEventBridgeEvent(m.message, "/Message", m.message_id);
+  return ParseAwsEvent(m.message, "/Message", m.message_id, alarms);
 }
 
 core::Result<ParseOutcome> AwsSource::Parse(const Delivery& delivery) const {
+  auto parsed = ParseAny(delivery, false);
+  if (!parsed) return parsed.error();
+  return std::move(parsed->outcome);
+}
+
+core::Result<AwsParse> AwsSource::ParseWithAlarms(const Delivery& delivery) const {
+  return ParseAny(delivery, true);
+}
+
+core::Result<AwsParse> AwsSource::ParseAny(const Delivery& delivery, bool alarms) const {
   try {
     if (const std::string* type = FindHeader(delivery, "x-amz-sns-message-type")) {
-      return ParseSns(delivery, type);
+      return ParseSns(delivery, type, alarms);
     }
     const std::string* token = FindHeader(delivery, token_header_);
-    if (token == nullptr && LooksLikeSnsMessage(delivery.body)) return ParseSns(delivery, nullptr);
+    if (token == nullptr && LooksLikeSnsMessage(delivery.body)) {
+      return ParseSns(delivery, nullptr, alarms);
+    }
     if (auto ok = VerifyToken(token); !ok) return ok.error();
-    return ParseEventBridgeEvent(delivery.body, "", "");
+    return ParseAwsEvent(delivery.body, "", "", alarms);
   } catch (const std::exception& e) {  // only allocation can throw here
     return core::Error::Internal(std::string("AWS delivery: ") + e.what());
   }

@@ -4,7 +4,9 @@
 // subscription (topic allow-list, then the SNS signature; a subscription
 // handshake for an allowed topic becomes kConfirm). Pipeline, stage and
 // action state changes become run events; other EventBridge sources are
-// ignored. Immutable after construction; Parse() is thread-safe, but an SNS
+// ignored by Parse(); ParseWithAlarms() also reads CloudWatch alarm state
+// changes for monitoring (cloudwatch_alarm.h). Immutable after construction;
+// both are thread-safe, but an SNS
 // delivery may fetch a signing certificate (blocking, through the
 // CertificateProvider), so call it off the I/O threads.
 #pragma once
@@ -17,10 +19,19 @@
 
 #include "core/run.h"
 #include "core/secret.h"
+#include "ingest/cloudwatch_alarm.h"
 #include "ingest/sns_verifier.h"
 #include "ingest/source.h"
 
 namespace opsdeck::ingest {
+
+// A delivery read for both pipelines and monitoring: `alarm` is set for a
+// CloudWatch alarm state change (then `outcome` is kIgnored with
+// kHandledByMonitoring); otherwise `outcome` is what Parse() returns.
+struct AwsParse {
+  ParseOutcome outcome;
+  std::optional<CloudWatchAlarmChange> alarm;
+};
 
 class AwsSource final : public Source {
  public:
@@ -34,11 +45,15 @@ class AwsSource final : public Source {
 
   core::SourceKind kind() const override { return core::SourceKind::kCodePipeline; }
   core::Result<ParseOutcome> Parse(const Delivery& delivery) const override;
+  // Parse(), plus CloudWatch alarm state changes (EventBridge events, direct
+  // or in SNS, and classic alarm-action SNS messages), same authentication.
+  core::Result<AwsParse> ParseWithAlarms(const Delivery& delivery) const;
 
  private:
+  core::Result<AwsParse> ParseAny(const Delivery& delivery, bool alarms) const;
   core::Result<void> VerifyToken(const std::string* given) const;
-  core::Result<ParseOutcome> ParseSns(const Delivery& delivery,
-                                      const std::string* header_type) const;
+  core::Result<AwsParse> ParseSns(const Delivery& delivery, const std::string* header_type,
+                                  bool alarms) const;
   bool TopicAllowed(std::string_view arn) const;
 
   std::string token_header_;  // lower-case, as Delivery.headers keys are
@@ -63,6 +78,10 @@ std::optional<core::RunStatus> MapCodePipelineState(std::string_view state);
 core::Result<ParseOutcome> ParseEventBridgeEvent(std::string_view text,
                                                  const std::string& pointer_prefix,
                                                  const std::string& fallback_delivery_id);
+// The same, and with `alarms` a CloudWatch alarm state change (an EventBridge
+// event, or a classic alarm action's message) is read into AwsParse::alarm.
+core::Result<AwsParse> ParseAwsEvent(std::string_view text, const std::string& pointer_prefix,
+                                     const std::string& fallback_delivery_id, bool alarms);
 
 // https://<region>.console.aws.amazon.com/codesuite/codepipeline/pipelines/
 // <pipeline>/executions/<execution-id>/timeline?region=<region>, or "" when

@@ -103,21 +103,7 @@ std::optional<core::RunStatus> ParseGenericStatus(std::string_view name) {
 }
 
 core::Result<void> GenericSource::Verify(const Delivery& delivery) const {
-  if (token_.empty()) return core::Error::Unauthenticated("no generic source token configured");
-  const std::string* header = FindHeader(delivery, "authorization");
-  if (header == nullptr) return core::Error::Unauthenticated("missing Authorization header");
-  const std::string_view value(*header);
-  const size_t space = value.find(' ');
-  if (space == std::string_view::npos || !AsciiIEquals(value.substr(0, space), "bearer")) {
-    return core::Error::Unauthenticated("Authorization is not a Bearer token");
-  }
-  std::string_view given = value.substr(space + 1);
-  while (!given.empty() && given.front() == ' ') given.remove_prefix(1);
-  // Hashing first makes the comparison independent of the token's length too.
-  if (!net::ConstantTimeEquals(net::Sha256Hex(given), net::Sha256Hex(token_.Reveal()))) {
-    return core::Error::Unauthenticated("wrong bearer token");
-  }
-  return core::Ok();
+  return VerifyBearer(delivery, token_, "generic source");
 }
 
 core::Result<ParseOutcome> GenericSource::Parse(const Delivery& delivery) const {

@@ -2,6 +2,8 @@
 
 #include <utility>
 
+#include "net/secrets.h"
+
 namespace opsdeck::ingest {
 
 Source::~Source() = default;
@@ -36,6 +38,25 @@ bool AsciiIEquals(std::string_view a, std::string_view b) {
 const std::string* FindHeader(const Delivery& delivery, const std::string& name) {
   auto it = delivery.headers.find(name);
   return it == delivery.headers.end() ? nullptr : &it->second;
+}
+
+core::Result<void> VerifyBearer(const Delivery& delivery, const core::SecretString& token,
+                                std::string_view source) {
+  if (token.empty()) return core::Error::Unauthenticated("no " + std::string(source) + " token configured");
+  const std::string* header = FindHeader(delivery, "authorization");
+  if (header == nullptr) return core::Error::Unauthenticated("missing Authorization header");
+  const std::string_view value(*header);
+  const size_t space = value.find(' ');
+  if (space == std::string_view::npos || !AsciiIEquals(value.substr(0, space), "bearer")) {
+    return core::Error::Unauthenticated("Authorization is not a Bearer token");
+  }
+  std::string_view given = value.substr(space + 1);
+  while (!given.empty() && given.front() == ' ') given.remove_prefix(1);
+  // Hashing first makes the comparison independent of the token's length too.
+  if (!net::ConstantTimeEquals(net::Sha256Hex(given), net::Sha256Hex(token.Reveal()))) {
+    return core::Error::Unauthenticated("wrong bearer token");
+  }
+  return core::Ok();
 }
 
 }  // namespace opsdeck::ingest

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "core/result.h"
+#include "core/secret.h"
 #include "core/run.h"
 
 namespace opsdeck::ingest {
@@ -56,5 +57,12 @@ bool AsciiIEquals(std::string_view a, std::string_view b);
 
 // The value of header `name` (lower-case) or nullptr.
 const std::string* FindHeader(const Delivery& delivery, const std::string& name);
+
+// `Authorization: Bearer <token>` against `token` (compared as SHA-256
+// digests in constant time, so neither its bytes nor its length leak).
+// kUnauthenticated naming what is wrong; `source` names the missing setting
+// ("no Alertmanager token configured").
+core::Result<void> VerifyBearer(const Delivery& delivery, const core::SecretString& token,
+                                std::string_view source);
 
 }  // namespace opsdeck::ingest

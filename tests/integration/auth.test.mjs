@@ -38,6 +38,21 @@ const EXPECTED = {
   'POST /hooks/gitlab': 'webhook',
   'POST /hooks/aws': 'webhook',
   'POST /hooks/generic': 'webhook',
+  'POST /hooks/alertmanager': 'webhook',
+  'POST /hooks/heartbeat/{token}': 'webhook',
+  'GET /hooks/heartbeat/{token}': 'webhook',
+  'GET /api/v1/targets': ANY,
+  'GET /api/v1/targets/{name}': ANY,
+  'GET /api/v1/targets/{name}/results': ANY,
+  'GET /api/v1/targets/{name}/series': ANY,
+  'GET /api/v1/incidents': ANY,
+  'GET /api/v1/incidents/{id}': ANY,
+  'POST /api/v1/incidents/{id}/acknowledge': ['devops', 'admin'],
+  'POST /api/v1/incidents/{id}/notes': ['devops', 'admin'],
+  'GET /api/v1/maintenance': ANY,
+  'POST /api/v1/maintenance': ['devops', 'admin'],
+  'DELETE /api/v1/maintenance/{id}': ['devops', 'admin'],
+  'GET /api/v1/stream': ANY,
   'GET /api/v1/audit': ANY,
   'POST /api/v1/config/reload': ['admin'],
   'GET /api/v1/routes': ANY,
@@ -54,6 +69,10 @@ const EXPECTED = {
   'GET /deployments': ANY,
   'GET /unmatched': ANY,
   'GET /notifications': ANY,
+  'GET /targets': ANY,
+  'GET /targets/{name}': ANY,
+  'GET /incidents': ANY,
+  'GET /incidents/{id}': ANY,
   'GET /static/*': 'public',
   'GET /login': 'public',
   'POST /login': 'public',
@@ -128,7 +147,9 @@ describe('accounts and roles', () => {
           // client waiting for the close (it once did, for 303 redirects).
           signal: AbortSignal.timeout(5000),
         });
-        const body = await r.text();
+        // An event stream never ends by itself: its head is the answer.
+        const streaming = (r.headers.get('content-type') || '').startsWith('text/event-stream');
+        const body = streaming ? (await r.body.cancel(), '') : await r.text();
         const gateCode = (() => { try { return JSON.parse(body).error.code; } catch { return null; } })();
         const deniedUnauth = (r.status === 401 && gateCode === 'unauthenticated') ||
           (r.status === 303 && (r.headers.get('location') || '').startsWith('/login?next='));

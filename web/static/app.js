@@ -9,6 +9,9 @@
 //  3. opsdeck.fetch(url, opts): fetch() that sends the session's CSRF token
 //     (<meta name="csrf-token">) as X-CSRF-Token on same-origin requests other
 //     than GET/HEAD. Page scripts use it for every mutation.
+//  4. Page assets: an element with data-page-js="URL ..." (data-page-css for
+//     stylesheets) loads those /static/ files once each, scripts in order, so
+//     a page gets its own script (and uPlot) without a <script> in its markup.
 (() => {
   'use strict';
 
@@ -76,12 +79,30 @@
     return fetch(url, { credentials: 'same-origin', ...opts, headers });
   }
 
+  function loadPageAssets() {
+    const loaded = new Set();
+    const urls = (el, name) => (el.getAttribute(name) || '').split(/\s+/)
+      .filter((u) => u.startsWith('/static/') && !loaded.has(u) && loaded.add(u));
+    for (const el of document.querySelectorAll('[data-page-css]')) {
+      for (const href of urls(el, 'data-page-css')) {
+        document.head.append(Object.assign(document.createElement('link'), { rel: 'stylesheet', href }));
+      }
+    }
+    for (const el of document.querySelectorAll('[data-page-js]')) {
+      for (const src of urls(el, 'data-page-js')) {
+        // async = false: dynamically added scripts then run in insertion order.
+        document.head.append(Object.assign(document.createElement('script'), { src, async: false }));
+      }
+    }
+  }
+
   // For page scripts of later pages: localizeTimes after inserting fresh
   // markup, fetch for requests that change something.
   window.opsdeck = Object.freeze({ localizeTimes, fetch: fetchWithCsrf });
 
   localizeTimes(document);
   connectStream();
+  loadPageAssets();
   // Relative times drift; refresh them once a minute.
   if (document.querySelector('time[data-format="relative"]')) {
     setInterval(() => localizeTimes(document), 60000);

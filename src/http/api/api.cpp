@@ -11,6 +11,10 @@ void AddApiRoutes(Router& router, const Services& services) {
   AddTokenRoutes(router, services);
   AddRunRoutes(router, services);
   AddNotificationRoutes(router, services);
+  AddTargetRoutes(router, services);
+  AddIncidentRoutes(router, services);
+  AddMaintenanceRoutes(router, services);
+  AddStreamRoutes(router, services);
 }
 
 }  // namespace opsdeck::http

@@ -14,5 +14,13 @@ void AddTokenRoutes(Router& router, const Services& services);
 // pipelines, runs, deployments, unmatched (api/runs.cpp)
 void AddRunRoutes(Router& router, const Services& services);
 void AddNotificationRoutes(Router& router, const Services& services);
+// Monitoring: targets, results and series (api/targets.cpp), incidents,
+// maintenance windows, and the server-sent event stream.
+void AddTargetRoutes(Router& router, const Services& services);
+void AddIncidentRoutes(Router& router, const Services& services);
+void AddMaintenanceRoutes(Router& router, const Services& services);
+void AddStreamRoutes(Router& router, const Services& services);  // GET /api/v1/stream
+// The stream's answer for one request (tests pass a short heartbeat).
+StreamStart OpenEventStream(RequestContext& ctx, net::EventBus* bus, core::Duration heartbeat);
 
 }  // namespace opsdeck::http

@@ -28,9 +28,14 @@ void AddHealthRoutes(Router& router, const Services& services) {
                 return res;
               }});
 
-  router.Add({beast_http::verb::get, "/metrics", "", Access::Public(), Exec::kInline,
+  // On the database executor: the monitor's figures are read on its own
+  // thread, which this waits for (milliseconds; bounded at 2 s).
+  router.Add({beast_http::verb::get, "/metrics", "", Access::Public(), Exec::kDatabase,
               [&services](RequestContext& ctx) {
-                return MakeResponse(ctx.request, beast_http::status::ok, services.metrics->Render(),
+                std::string text = services.metrics->Render();
+                // The monitor's own figures (per-target up and latency).
+                if (services.write_monitor_metrics) services.write_monitor_metrics(text);
+                return MakeResponse(ctx.request, beast_http::status::ok, std::move(text),
                                     "text/plain; version=0.0.4; charset=utf-8");
               }});
 }

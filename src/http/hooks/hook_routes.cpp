@@ -13,6 +13,9 @@
 // completes, holding no thread meanwhile, so every delivery in flight can
 // share one commit. Otherwise (PostgreSQL, or AWS whose parsing may fetch a
 // certificate) it blocks on the intake executor (Exec::kIntake).
+// A CloudWatch alarm state change at /hooks/aws goes to monitoring instead
+// (monitor_hooks.h: 200 recorded, 202 ignored or unmatched); so do
+// /hooks/heartbeat/{token} and /hooks/alertmanager, registered here too.
 #include <boost/json.hpp>
 
 #include <memory>
@@ -20,7 +23,9 @@
 #include <string>
 #include <utility>
 
+#include "http/hooks/hook_common.h"
 #include "http/hooks/hook_routes.h"
+#include "http/hooks/monitor_hooks.h"
 #include "http/hooks/source_set.h"
 #include "http/responses.h"
 #include "net/log.h"
@@ -29,36 +34,6 @@ namespace opsdeck::http {
 namespace {
 
 namespace json = boost::json;
-
-ingest::Delivery ToDelivery(const Request& req) {
-  ingest::Delivery d;
-  for (const auto& field : req) {
-    d.headers[ingest::AsciiLower(field.name_string())] = std::string(field.value());
-  }
-  d.body = req.body();
-  return d;
-}
-
-Response HookError(const Request& req, const core::Error& error) {
-  if (error.code == core::ErrorCode::kInternal || error.code == core::ErrorCode::kUnavailable) {
-    return ErrorResponse(req, error);
-  }
-  json::object err;
-  err["code"] = core::ErrorCodeName(error.code);
-  err["message"] = error.message;
-  if (!error.where.empty() || error.code == core::ErrorCode::kInvalidArgument) {
-    err["pointer"] = error.where;
-  }
-  json::object body;
-  body["error"] = std::move(err);
-  return JsonResponse(req, StatusFor(error.code), body);
-}
-
-Response Status(const Request& req, beast_http::status code, std::string_view status,
-                json::object extra = {}) {
-  extra["status"] = status;
-  return JsonResponse(req, code, extra);
-}
 
 store::UnmatchedInput Unmatched(const ingest::ParseOutcome& outcome, const core::RunEvent& ev,
                                 ingest::MatchResult& m) {
@@ -82,18 +57,32 @@ struct Prepared {
   size_t unmatched = 0;
 };
 
+Response NotConfigured(const Request& req, const std::string& name) {
+  return ErrorResponse(req, beast_http::status::not_found, "not_found",
+                       "source " + name + " is not configured (sources." + name + ")");
+}
+
+// The rest of Prepare, once the source has parsed the delivery.
+Prepared PrepareParsed(RequestContext& ctx, const Services& services,
+                       const std::shared_ptr<const SourceSet>& set, const IntakeHooks& hooks,
+                       const std::string& name, core::Result<ingest::ParseOutcome> parsed);
+
 Prepared Prepare(RequestContext& ctx, const Services& services, SourceSetCache& cache,
                  const IntakeHooks& hooks, const std::string& name) {
-  Prepared p;
   const auto set = cache.For(services.config());
   const ingest::Source* source = set->Find(name);
   if (source == nullptr) {
-    p.answer = ErrorResponse(ctx.request, beast_http::status::not_found, "not_found",
-                             "source " + name + " is not configured (sources." + name + ")");
+    Prepared p;
+    p.answer = NotConfigured(ctx.request, name);
     return p;
   }
-  const ingest::Delivery delivery = ToDelivery(ctx.request);
-  auto parsed = source->Parse(delivery);
+  return PrepareParsed(ctx, services, set, hooks, name, source->Parse(ToDelivery(ctx.request)));
+}
+
+Prepared PrepareParsed(RequestContext& ctx, const Services& services,
+                       const std::shared_ptr<const SourceSet>& set, const IntakeHooks& hooks,
+                       const std::string& name, core::Result<ingest::ParseOutcome> parsed) {
+  Prepared p;
   if (!parsed) {
     net::LogInfo("webhook refused", {{"source", name},
                                      {"request_id", ctx.request_id},
@@ -104,11 +93,11 @@ Prepared Prepare(RequestContext& ctx, const Services& services, SourceSetCache& 
   ingest::ParseOutcome& outcome = *parsed;
   switch (outcome.kind) {
     case ingest::ParseOutcome::kPing:
-      p.answer = Status(ctx.request, beast_http::status::ok, "ok",
-                        {{"event", "ping"}, {"reason", outcome.reason}});
+      p.answer = HookStatus(ctx.request, beast_http::status::ok, "ok",
+                            {{"event", "ping"}, {"reason", outcome.reason}});
       return p;
     case ingest::ParseOutcome::kIgnored:
-      p.answer = Status(ctx.request, beast_http::status::accepted, "ignored", {{"reason", outcome.reason}});
+      p.answer = HookStatus(ctx.request, beast_http::status::accepted, "ignored", {{"reason", outcome.reason}});
       return p;
     case ingest::ParseOutcome::kConfirm: {
       if (!hooks.confirm) {
@@ -120,7 +109,7 @@ Prepared Prepare(RequestContext& ctx, const Services& services, SourceSetCache& 
                                  "confirming the subscription failed: " + done.error().message);
       } else {
         net::LogInfo("SNS subscription confirmed", {{"request_id", ctx.request_id}, {"reason", outcome.reason}});
-        p.answer = Status(ctx.request, beast_http::status::ok, "confirmed", {{"reason", outcome.reason}});
+        p.answer = HookStatus(ctx.request, beast_http::status::ok, "confirmed", {{"reason", outcome.reason}});
       }
       return p;
     }
@@ -165,10 +154,10 @@ Response Answer(const Request& req, const Prepared& p,
   }
   json::object body;
   if (!p.delivery_id.empty()) body["delivery"] = p.delivery_id;
-  if (stored->duplicate) return Status(req, beast_http::status::ok, "duplicate", std::move(body));
+  if (stored->duplicate) return HookStatus(req, beast_http::status::ok, "duplicate", std::move(body));
   if (p.all_unmatched) {
     body["reason"] = p.first_reason;
-    return Status(req, beast_http::status::accepted, "unmatched", std::move(body));
+    return HookStatus(req, beast_http::status::accepted, "unmatched", std::move(body));
   }
   json::array runs;
   for (const auto& r : stored->changed) {
@@ -177,13 +166,37 @@ Response Answer(const Request& req, const Prepared& p,
   }
   body["runs"] = std::move(runs);
   body["unmatched"] = p.unmatched;
-  return Status(req, beast_http::status::ok, "accepted", std::move(body));
+  return HookStatus(req, beast_http::status::ok, "accepted", std::move(body));
+}
+
+// /hooks/aws: CodePipeline events go on as for every source; a CloudWatch
+// alarm change goes to the monitor.
+Prepared PrepareAws(RequestContext& ctx, const Services& services, SourceSetCache& cache,
+                    const IntakeHooks& hooks, const std::string& name) {
+  const auto config = services.config();
+  const auto set = cache.For(config);
+  if (set->aws == nullptr) {
+    Prepared p;
+    p.answer = NotConfigured(ctx.request, name);
+    return p;
+  }
+  auto parsed = set->aws->ParseWithAlarms(ToDelivery(ctx.request));
+  if (parsed && parsed->alarm) {
+    Prepared p;
+    p.answer = AnswerAlarm(ctx.request, services, *config, *parsed->alarm);
+    return p;
+  }
+  core::Result<ingest::ParseOutcome> outcome =
+      parsed ? core::Result<ingest::ParseOutcome>(std::move(parsed->outcome))
+             : core::Result<ingest::ParseOutcome>(parsed.error());
+  return PrepareParsed(ctx, services, set, hooks, name, std::move(outcome));
 }
 
 // Blocking: for sources whose parsing may block (SNS certificate fetches).
 Response HandleHook(RequestContext& ctx, const Services& services, SourceSetCache& cache,
                     const IntakeHooks& hooks, const std::string& name) {
-  Prepared p = Prepare(ctx, services, cache, hooks, name);
+  Prepared p = name == "aws" ? PrepareAws(ctx, services, cache, hooks, name)
+                             : Prepare(ctx, services, cache, hooks, name);
   if (p.answer) return std::move(*p.answer);
   auto stored = services.store->runs().Ingest(p.request);
   if (stored && stored->outbox_appended > 0 && services.notify_wake) services.notify_wake();
@@ -232,6 +245,7 @@ void AddHookRoutes(Router& router, const Services& services, IntakeHooks hooks) 
     }
     router.Add(std::move(route));
   }
+  AddMonitorHookRoutes(router, services);
 }
 
 }  // namespace opsdeck::http

@@ -10,6 +10,7 @@
 #include <utility>
 
 #include "config/config.h"
+#include "ingest/aws_source.h"
 #include "ingest/matcher.h"
 #include "ingest/sns_verifier.h"
 #include "ingest/source.h"
@@ -27,7 +28,7 @@ struct SourceSet {
 
   std::unique_ptr<ingest::Source> github;
   std::unique_ptr<ingest::Source> gitlab;
-  std::unique_ptr<ingest::Source> aws;
+  std::unique_ptr<ingest::AwsSource> aws;  // typed: /hooks/aws also reads CloudWatch alarms
   std::unique_ptr<ingest::Source> generic;
   ingest::PipelineMatcher matcher;
   notify::Router router;

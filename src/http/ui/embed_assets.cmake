@@ -1,6 +1,7 @@
-# Run as `cmake -DWEB_DIR=... -DOUTPUT=... -P embed_assets.cmake` (see
-# CMakeLists.txt). Writes one .cpp holding every file under WEB_DIR/static and
-# WEB_DIR/templates as a char array, with its content type and strong ETag.
+# Run as `cmake -DWEB_DIR=... -DOUTPUT=... [-DVENDOR_LIST=...] -P
+# embed_assets.cmake` (see CMakeLists.txt). Writes one .cpp holding every file
+# under WEB_DIR/static and WEB_DIR/templates, and the npm assets VENDOR_LIST
+# names, as char arrays, with content type and strong ETag.
 # The output is only rewritten when it changes, so unrelated builds stay no-ops.
 
 function(content_type_for path out)
@@ -39,16 +40,38 @@ endfunction()
 file(GLOB_RECURSE static_files LIST_DIRECTORIES false RELATIVE "${WEB_DIR}" "${WEB_DIR}/static/*")
 file(GLOB_RECURSE template_files LIST_DIRECTORIES false RELATIVE "${WEB_DIR}" "${WEB_DIR}/templates/*")
 
+# Pinned npm assets (uPlot): VENDOR_LIST names a file of "static/<path>=<source
+# file>" lines; each is served at /static/<path> like a file of web/static.
+set(vendor_files "")
+if(DEFINED VENDOR_LIST)
+  file(STRINGS "${VENDOR_LIST}" vendor_lines)
+  foreach(line IN LISTS vendor_lines)
+    string(FIND "${line}" "=" eq)
+    string(SUBSTRING "${line}" 0 ${eq} rel)
+    math(EXPR from "${eq} + 1")
+    string(SUBSTRING "${line}" ${from} -1 source)
+    if(NOT EXISTS "${source}")
+      message(FATAL_ERROR "missing npm asset ${source}: run scripts/setup.sh (npm ci)")
+    endif()
+    list(APPEND vendor_files "${rel}")
+    set(vendor_source_${rel} "${source}")
+  endforeach()
+endif()
+
 set(arrays "")
 set(entries "")
 set(index 0)
-foreach(rel IN LISTS static_files template_files)
+foreach(rel IN LISTS static_files vendor_files template_files)
   get_filename_component(name "${rel}" NAME)
   # Editor droppings and dotfiles never ship.
   if(name MATCHES "^\\." OR name MATCHES "~$" OR name MATCHES "\\.(swp|swo|orig|rej)$")
     continue()
   endif()
-  set(file "${WEB_DIR}/${rel}")
+  if(DEFINED vendor_source_${rel})
+    set(file "${vendor_source_${rel}}")
+  else()
+    set(file "${WEB_DIR}/${rel}")
+  endif()
   file(READ "${file}" hex HEX)
   file(SHA256 "${file}" sha)
   file(SIZE "${file}" size)

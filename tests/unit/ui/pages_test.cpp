@@ -185,7 +185,8 @@ TEST(RenderOverview, NavigationMarksTheCurrentPageAndUnbuiltOnes) {
   }
   EXPECT_THAT(html, HasSubstr("title=\"Releases: coming soon\""));
   EXPECT_THAT(html, Not(HasSubstr("href=\"/releases\"")));  // no links to missing pages
-  for (const char* label : {"Overview", "Pipelines", "Deployments", "Unmatched", "Services",
+  for (const char* label : {"Overview", "Pipelines", "Deployments", "Unmatched",
+                            "Services &amp; servers",
                             "Incidents", "Releases", "Windows", "Docs audit", "Audit log"}) {
     EXPECT_THAT(html, HasSubstr(std::string(">") + label + "</span>")) << label;
   }

@@ -1,0 +1,144 @@
+// Resolve -> connect (each address in turn) -> TLS handshake, under one timer.
+#include "monitor/connect_run.h"
+
+#include <boost/asio/post.hpp>
+#include <cctype>
+
+#include "config/internal/formats.h"
+#include "monitor/tls_peer.h"
+
+namespace opsdeck::monitor {
+
+namespace asio = boost::asio;
+
+ProbeTarget MakeProbeTarget(std::string host, uint16_t port) {
+  ProbeTarget target;
+  boost::system::error_code ec;
+  auto address = asio::ip::make_address(host, ec);
+  if (!ec) target.literal = address;
+  target.host = std::move(host);
+  target.port = port;
+  return target;
+}
+
+std::string HostPort(const ProbeTarget& target) {
+  const bool v6 = target.literal && target.literal->is_v6();
+  return (v6 ? "[" + target.host + "]" : target.host) + ":" + std::to_string(target.port);
+}
+
+std::string LowerFirst(std::string text) {
+  if (!text.empty()) text[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(text[0])));
+  return text;
+}
+
+ConnectRun::ConnectRun(ProbeEnv& env, core::Duration timeout, ProbeDone done)
+    : env_(&env), timeout_(timeout), done_(std::move(done)), timer_(env.io), socket_(env.io) {}
+
+void ConnectRun::Begin(const ProbeTarget& target, asio::ssl::context* tls) {
+  in_begin_ = true;
+  start_ = phase_start_ = Clock::now();
+  result_.at = env_->clock.Now();
+  target_ = &target;
+  tls_context_ = tls;
+  timer_.expires_after(timeout_);
+  timer_.async_wait([self = shared_from_this()](const boost::system::error_code& ec) {
+    if (!ec) self->OnTimeout();
+  });
+  if (target.literal) {
+    auto answer = std::make_shared<Resolver::Answer>();
+    answer->addresses.push_back(*target.literal);
+    answer_ = std::move(answer);
+    phase_ = "connect";
+    ConnectNext();
+  } else if (auto cached = env_->resolver.Cached(target.host)) {
+    OnResolved(cached);
+  } else {
+    env_->resolver.Resolve(target.host, [self = shared_from_this()](Resolver::AnswerPtr answer) {
+      self->OnResolved(answer);
+    });
+  }
+  in_begin_ = false;
+}
+
+void ConnectRun::OnResolved(const Resolver::AnswerPtr& answer) {
+  if (reported_) return;
+  result_.timings.dns = Since(phase_start_);
+  if (!answer->error.empty()) return Finish(false, "dns: " + answer->error);
+  answer_ = answer;
+  phase_ = "connect";
+  phase_start_ = Clock::now();
+  ConnectNext();
+}
+
+void ConnectRun::ConnectNext() {
+  if (next_address_ >= answer_->addresses.size()) {
+    return Finish(false, "connect: " + connect_error_);
+  }
+  tcp::endpoint endpoint(answer_->addresses[next_address_++], target_->port);
+  boost::system::error_code ignored;
+  socket_.close(ignored);
+  socket_.async_connect(endpoint, [self = shared_from_this()](const boost::system::error_code& ec) {
+    if (self->reported_) return;
+    if (ec) {
+      self->connect_error_ = LowerFirst(ec.message());
+      return self->ConnectNext();
+    }
+    self->result_.timings.connect = Since(self->phase_start_);
+    if (self->tls_context_) return self->Handshake();
+    self->OnReady();
+  });
+}
+
+void ConnectRun::Handshake() {
+  phase_ = "tls";
+  phase_start_ = Clock::now();
+  tls_.emplace(socket_, *tls_context_);
+  if (!PrepareClientSsl(tls_->native_handle(), target_->host, target_->literal.has_value())) {
+    return Finish(false, "tls: cannot set the host name to verify");
+  }
+  TrackLeafExpiry(tls_->native_handle(), &leaf_not_after_);
+  tls_->async_handshake(asio::ssl::stream_base::client,
+                        [self = shared_from_this()](const boost::system::error_code& ec) {
+                          if (self->reported_) return;
+                          SSL* ssl = self->tls_->native_handle();
+                          const core::TimePoint now = self->env_->clock.Now();
+                          self->result_.certificate_days =
+                              self->leaf_not_after_ ? DaysUntil(*self->leaf_not_after_, now)
+                                                    : CertificateDays(ssl, now);
+                          if (ec) return self->Finish(false, DescribeHandshakeError(ssl, ec));
+                          self->result_.timings.tls = Since(self->phase_start_);
+                          self->OnReady();
+                        });
+}
+
+void ConnectRun::OnTimeout() {
+  if (reported_) return Close();  // was draining the peer's close
+  Finish(false,
+         "timeout after " + config::internal::FormatDuration(timeout_) + " (" + phase_ + ")");
+}
+
+void ConnectRun::Report(bool ok, std::string error) {
+  if (reported_) return;
+  reported_ = true;
+  result_.ok = ok;
+  result_.error = std::move(error);
+  result_.timings.total = Elapsed();
+  env_ = nullptr;
+  if (in_begin_) {
+    asio::post(timer_.get_executor(),
+               [done = std::move(done_), result = std::move(result_)]() { done(result); });
+  } else {
+    ProbeDone done = std::move(done_);
+    done(std::move(result_));
+  }
+}
+
+void ConnectRun::Close() {
+  if (closed_) return;
+  closed_ = true;
+  timer_.cancel();
+  boost::system::error_code ignored;
+  socket_.close(ignored);
+}
+
+}  // namespace opsdeck::monitor

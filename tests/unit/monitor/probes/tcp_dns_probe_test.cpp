@@ -1,0 +1,214 @@
+// The tcp probe against an open and a closed loopback port, the dns probe
+// and the resolver cache against a tiny UDP DNS server the test runs.
+#include <ares.h>
+#include <gtest/gtest.h>
+
+#include "monitor/dns_answers.h"
+#include "monitor/probe.h"
+#include "monitor/resolver.h"
+#include "test_servers.h"
+
+namespace opsdeck::monitor {
+namespace {
+
+using namespace std::chrono_literals;
+using testing::Check;
+
+class NetProbeTest : public ::testing::Test {
+ protected:
+  NetProbeTest() : dns_(io_), harness_(io_, dns_.address()) {
+    dns_.AddA("api.test", "192.0.2.10");
+    dns_.AddA("api.test", "192.0.2.11");
+    dns_.AddTxt("api.test", "v=spf1 -all");
+    dns_.AddCname("www.test", "api.test");
+    dns_.AddMx("mail.test", 10, "mx1.mail.test");
+    dns_.SetServfail("broken.test");
+    dns_.SetSilent("silent.test");
+  }
+
+  core::CheckResult Dns(const std::string& name, const std::string& record,
+                        std::vector<std::string> expect = {},
+                        std::chrono::milliseconds timeout = 2s) {
+    config::DnsCheck dns;
+    dns.name = name;
+    dns.record = record;
+    dns.expect = std::move(expect);
+    auto probe = MakeProbe(Check(config::CheckType::kDns, dns, timeout));
+    EXPECT_TRUE(probe.has_value());
+    EXPECT_EQ((*probe)->Summary(), "dns " + record + " " + name);
+    auto result = harness_.Run(**probe);
+    return result.value_or(core::CheckResult{});
+  }
+
+  core::CheckResult Tcp(const std::string& host, uint16_t port) {
+    config::TcpCheck tcp;
+    tcp.host = host;
+    tcp.port = port;
+    auto probe = MakeProbe(Check(config::CheckType::kTcp, tcp));
+    EXPECT_TRUE(probe.has_value());
+    auto result = harness_.Run(**probe);
+    return result.value_or(core::CheckResult{});
+  }
+
+  boost::asio::io_context io_;
+  testing::DnsTestServer dns_;
+  testing::ProbeHarness harness_;
+};
+
+TEST_F(NetProbeTest, TcpOpenPortIsUp) {
+  testing::HttpTestServer server(io_);
+  auto result = Tcp("127.0.0.1", server.port());
+  EXPECT_TRUE(result.ok) << result.error;
+  EXPECT_TRUE(result.timings.connect.has_value());
+  EXPECT_FALSE(result.timings.dns.has_value());
+}
+
+TEST_F(NetProbeTest, TcpClosedPortIsConnectionRefused) {
+  auto result = Tcp("127.0.0.1", testing::ClosedPort());
+  EXPECT_FALSE(result.ok);
+  EXPECT_EQ(result.error, "connect: connection refused");
+}
+
+TEST_F(NetProbeTest, TcpNameGoesThroughDns) {
+  dns_.AddA("db.test", "127.0.0.1");
+  auto result = Tcp("db.test", testing::ClosedPort());
+  EXPECT_EQ(result.error, "connect: connection refused");
+  EXPECT_TRUE(result.timings.dns.has_value());
+  EXPECT_EQ(Tcp("gone.test", 5432).error, "dns: NXDOMAIN");
+}
+
+TEST_F(NetProbeTest, TcpSummaryAndHost) {
+  config::TcpCheck tcp{"::1", 22};
+  auto probe = MakeProbe(Check(config::CheckType::kTcp, tcp));
+  ASSERT_TRUE(probe.has_value());
+  EXPECT_EQ((*probe)->Summary(), "tcp [::1]:22");
+  EXPECT_EQ((*probe)->Host(), "::1");
+}
+
+TEST_F(NetProbeTest, DnsARecordsWithExpect) {
+  auto any = Dns("api.test", "A");
+  EXPECT_TRUE(any.ok) << any.error;
+  EXPECT_TRUE(any.timings.dns.has_value());
+  EXPECT_TRUE(Dns("api.test", "A", {"192.0.2.11"}).ok);
+  EXPECT_TRUE(Dns("API.test", "A", {"192.0.2.10", "192.0.2.11"}).ok);
+  auto wrong = Dns("api.test", "A", {"192.0.2.10", "192.0.2.99"});
+  EXPECT_FALSE(wrong.ok);
+  EXPECT_EQ(wrong.error, "expected 192.0.2.99 not among the answers: 192.0.2.10, 192.0.2.11");
+}
+
+TEST_F(NetProbeTest, DnsTxtCnameMx) {
+  EXPECT_TRUE(Dns("api.test", "TXT", {"v=spf1 -all"}).ok);
+  EXPECT_EQ(Dns("api.test", "TXT", {"v=spf1"}).error,
+            "expected v=spf1 not among the answers: v=spf1 -all");
+  auto cname = Dns("www.test", "CNAME", {"API.test."});
+  EXPECT_TRUE(cname.ok) << cname.error;
+  EXPECT_TRUE(Dns("mail.test", "MX", {"mx1.mail.test"}).ok);
+  EXPECT_TRUE(Dns("mail.test", "MX", {"10 mx1.mail.test"}).ok);
+  EXPECT_EQ(Dns("mail.test", "MX", {"20 mx1.mail.test"}).error,
+            "expected 20 mx1.mail.test not among the answers: 10 mx1.mail.test");
+}
+
+TEST_F(NetProbeTest, DnsErrorsNameTheRcode) {
+  EXPECT_EQ(Dns("missing.test", "A").error, "dns: NXDOMAIN");
+  EXPECT_EQ(Dns("broken.test", "A").error, "dns: SERVFAIL");
+  EXPECT_EQ(Dns("api.test", "AAAA").error, "dns: no AAAA records");
+}
+
+TEST_F(NetProbeTest, DnsTimeoutIsTheProbesOwn) {
+  auto result = Dns("silent.test", "A", {}, 300ms);
+  EXPECT_EQ(result.error, "timeout after 300ms (dns)");
+  EXPECT_LT(harness_.last_duration(), 1000ms);
+  // c-ares gives up on its own later; that late failure reports nothing.
+  io_.run_for(700ms);
+}
+
+TEST_F(NetProbeTest, DnsBadRecordTypeIsRejected) {
+  config::DnsCheck dns;
+  dns.name = "api.test";
+  dns.record = "PTR";
+  auto probe = MakeProbe(Check(config::CheckType::kDns, dns));
+  ASSERT_FALSE(probe.has_value());
+  EXPECT_EQ(probe.error().ToString(), "record: record must be A, AAAA, CNAME, MX, TXT, NS or SRV");
+}
+
+// Runs the loop until `pending` reaches zero or a second passes.
+void RunUntil(boost::asio::io_context& io, const int& pending) {
+  const auto start = std::chrono::steady_clock::now();
+  while (pending > 0 && std::chrono::steady_clock::now() - start < 1s) {
+    io.run_one_for(20ms);
+  }
+}
+
+TEST_F(NetProbeTest, ResolverJoinsConcurrentLookupsAndCachesAnswers) {
+  Resolver& resolver = harness_.resolver();
+  EXPECT_EQ(resolver.Cached("api.test"), nullptr);
+  int pending = 3;
+  std::vector<Resolver::AnswerPtr> answers;
+  for (int i = 0; i < 3; ++i) {
+    resolver.Resolve("api.test", [&](Resolver::AnswerPtr a) {
+      answers.push_back(a);
+      --pending;
+    });
+  }
+  EXPECT_EQ(pending, 3) << "never inline";
+  RunUntil(io_, pending);
+  ASSERT_EQ(answers.size(), 3u);
+  EXPECT_EQ(answers[0], answers[2]) << "one answer shared by all waiters";
+  ASSERT_EQ(answers[0]->addresses.size(), 2u);
+  EXPECT_EQ(answers[0]->addresses[0].to_string(), "192.0.2.10");
+  EXPECT_EQ(resolver.lookups_started(), 1u);
+  EXPECT_EQ(dns_.queries("api.test"), 2);  // A and AAAA, once
+  auto cached = resolver.Cached("api.test");
+  ASSERT_NE(cached, nullptr);
+  EXPECT_EQ(cached->error, "");
+}
+
+TEST_F(NetProbeTest, ResolverCachesFailuresBriefly) {
+  Resolver& resolver = harness_.resolver();
+  int pending = 1;
+  resolver.Resolve("missing.test", [&](Resolver::AnswerPtr a) {
+    EXPECT_EQ(a->error, "NXDOMAIN");
+    --pending;
+  });
+  RunUntil(io_, pending);
+  ASSERT_EQ(pending, 0);
+  auto cached = resolver.Cached("missing.test");
+  ASSERT_NE(cached, nullptr);
+  EXPECT_EQ(cached->error, "NXDOMAIN");
+}
+
+TEST_F(NetProbeTest, ResolverTtlIsClampedAndExpires) {
+  Resolver::Options options;
+  options.nameservers = dns_.address();
+  options.min_ttl = 1s;
+  options.max_ttl = 1s;  // the record says 60 s
+  auto resolver = Resolver::Create(io_, options);
+  ASSERT_TRUE(resolver.has_value());
+  int pending = 1;
+  (*resolver)->Resolve("api.test", [&](Resolver::AnswerPtr) { --pending; });
+  RunUntil(io_, pending);
+  ASSERT_NE((*resolver)->Cached("api.test"), nullptr);
+  io_.run_for(1100ms);
+  EXPECT_EQ((*resolver)->Cached("api.test"), nullptr);
+}
+
+TEST_F(NetProbeTest, ResolverRejectsABadNameserver) {
+  Resolver::Options options;
+  options.nameservers = "not an address";
+  auto resolver = Resolver::Create(io_, options);
+  ASSERT_FALSE(resolver.has_value());
+  EXPECT_EQ(resolver.error().code, core::ErrorCode::kInvalidArgument);
+}
+
+TEST(DnsAnswersTest, Matching) {
+  EXPECT_TRUE(DnsAnswerMatches(28, "2001:db8::1", "2001:db8:0:0::1"));
+  EXPECT_FALSE(DnsAnswerMatches(1, "192.0.2.1", "192.0.2.2"));
+  EXPECT_TRUE(DnsAnswerMatches(5, "Target.Example.", "target.example"));
+  EXPECT_TRUE(DnsAnswerMatches(33, "sip.example.com", "10 5 5060 sip.example.com"));
+  EXPECT_FALSE(DnsAnswerMatches(16, "V=spf1", "v=spf1"));
+  EXPECT_EQ(DnsRecordType("SRV"), 33);
+  EXPECT_EQ(DnsRecordType("srv"), std::nullopt);
+}
+
+}  // namespace
+}  // namespace opsdeck::monitor
