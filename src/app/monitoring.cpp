@@ -3,6 +3,7 @@
 #include "core/cron_schedule.h"
 #include "core/incident_notices.h"
 #include "net/log.h"
+#include "net/memory.h"
 #include "net/secrets.h"
 #include "net/time_zone.h"
 #include "notify/router.h"
@@ -52,6 +53,7 @@ core::Result<std::unique_ptr<Monitoring>> Monitoring::Start(store::Store& store,
   if (!created) return created.error();
   m->monitor_ = std::move(*created);
   if (auto r = m->monitor_->Apply(holder.Get()); !r) return r.error();
+  net::ReleaseFreeMemory();  // the config's YAML tree is gone; keep only what runs
   return m;
 }
 
@@ -59,6 +61,7 @@ void Monitoring::Apply() {
   if (auto r = monitor_->Apply(holder_.Get()); !r) {
     net::LogError("monitoring: the new catalog was not applied", {{"error", r.error().ToString()}});
   }
+  net::ReleaseFreeMemory();
 }
 
 void Monitoring::FillServices(http::Services& services) {
