@@ -76,17 +76,22 @@
     if (points.length === 0) { say('No results in this range yet.'); return; }
     say('');
     const xs = points.map((p) => p.t);
+    // The whole chosen range on the time axis (uPlot would stretch a single
+    // point over years otherwise).
+    const spans = { '24h': 86400, '7d': 7 * 86400, '30d': 30 * 86400 };
+    const end = Math.max(Date.now() / 1000, xs[xs.length - 1]);
+    const x = { time: true, range: [end - (spans[root.dataset.range] || spans['24h']), end] };
     const up = cssVar('--up', '#1a7f37');
     const uptime = points.map(uptimePercent);
     const low = Math.min(...uptime.filter((v) => v != null), 100);
     plot(root.querySelector('[data-chart="uptime"]'), {
-      scales: { y: { range: [Math.max(0, Math.floor(low) - 1), 100] } },
+      scales: { x, y: { range: [Math.max(0, Math.floor(low) - 1), 100] } },
       axes: axes('%'),
       series: [{}, { label: 'Uptime', stroke: up, fill: withAlpha(up, '29'), width: 1.5, value: (u, v) => (v == null ? '—' : `${v.toFixed(2)}%`) }],
     }, [xs, uptime]);
     const line = (label, color) => ({ label, stroke: color, width: 1.5, value: (u, v) => (v == null ? '—' : `${v.toFixed(1)} ms`) });
     plot(root.querySelector('[data-chart="latency"]'), {
-      scales: { y: { range: (u, min, max) => [0, max > 0 ? max * 1.1 : 1] } },
+      scales: { x, y: { range: (u, min, max) => [0, max > 0 ? max * 1.1 : 1] } },
       axes: axes(' ms'),
       series: [{}, line('p50', cssVar('--accent', '#2457d6')), line('p95', cssVar('--degraded', '#9a6700')),
         line('p99', cssVar('--down', '#cf222e'))],
