@@ -3,24 +3,11 @@
 #include <chrono>
 #include <cstdio>
 
+#include "net/prom_text.h"
+
 namespace opsdeck::http {
 
-std::string EscapeLabel(std::string_view v) {
-  std::string out;
-  out.reserve(v.size());
-  for (char c : v) {
-    if (c == '\\') {
-      out += "\\\\";
-    } else if (c == '"') {
-      out += "\\\"";
-    } else if (c == '\n') {
-      out += "\\n";
-    } else {
-      out.push_back(c);
-    }
-  }
-  return out;
-}
+std::string EscapeLabel(std::string_view v) { return net::EscapeLabelValue(v); }
 
 HttpMetrics::HttpMetrics(std::vector<std::string> route_names, BuildInfo build)
     : build_(std::move(build)),

@@ -111,27 +111,5 @@ std::string IncidentJson(const Incident& i) {
   return j.Finish();
 }
 
-std::string EncodeCursor(std::string_view kind, int64_t at, int64_t id) {
-  return runs_sql::EncodeCursor(kind, at, id);
-}
-
-std::optional<std::pair<int64_t, int64_t>> DecodeCursor(std::string_view kind,
-                                                        std::string_view cursor) {
-  return runs_sql::DecodeCursor(kind, cursor);
-}
-
-core::Result<void> AddCursor(std::string& sql, Params& params,
-                             const std::optional<std::string>& cursor, std::string_view kind,
-                             std::string_view at_col, std::string_view id_col) {
-  if (!cursor) return core::Ok();
-  const auto key = DecodeCursor(kind, *cursor);
-  if (!key) return core::Error::InvalidArgument("malformed cursor", "cursor");
-  sql += " AND (" + std::string(at_col) + " < ? OR (" + std::string(at_col) + " = ? AND " +
-         std::string(id_col) + " < ?))";
-  params.emplace_back(key->first);
-  params.emplace_back(key->first);
-  params.emplace_back(key->second);
-  return core::Ok();
-}
 
 }  // namespace opsdeck::store::health_sql

@@ -14,6 +14,7 @@
 
 #include "store/database.h"
 #include "store/health_store.h"
+#include "store/sql_run_rows.h"
 
 namespace opsdeck::store::health_sql {
 
@@ -58,15 +59,9 @@ Incident IncidentFromRow(const Row& r);
 // The audit snapshot of an incident (no notes or dependents).
 std::string IncidentJson(const Incident& i);
 
-// Opaque keyset cursors (newest first by `at`, then id) for the health
-// lists, in the run store's format; nullopt for anything malformed.
-std::string EncodeCursor(std::string_view kind, int64_t at, int64_t id);
-std::optional<std::pair<int64_t, int64_t>> DecodeCursor(std::string_view kind,
-                                                        std::string_view cursor);
-// Appends " AND (at < ? OR (at = ? AND id < ?))" for the cursor;
-// kInvalidArgument for a malformed one.
-core::Result<void> AddCursor(std::string& sql, Params& params,
-                             const std::optional<std::string>& cursor, std::string_view kind,
-                             std::string_view at_col, std::string_view id_col);
+// Keyset cursors of the health lists: the run store's format and helpers.
+using runs_sql::AddCursor;
+using runs_sql::DecodeCursor;
+using runs_sql::EncodeCursor;
 
 }  // namespace opsdeck::store::health_sql

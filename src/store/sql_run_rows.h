@@ -63,5 +63,10 @@ DeploymentRecord FromDeploymentRow(const Row& r);
 std::string EncodeCursor(std::string_view kind, int64_t at, int64_t id);
 std::optional<std::pair<int64_t, int64_t>> DecodeCursor(std::string_view kind,
                                                         std::string_view cursor);
+// Appends " AND (at < ? OR (at = ? AND id < ?))" for the cursor (the rows
+// after it, newest first); kInvalidArgument for a malformed one.
+core::Result<void> AddCursor(std::string& sql, Params& params,
+                             const std::optional<std::string>& cursor, std::string_view kind,
+                             std::string_view at_col, std::string_view id_col);
 
 }  // namespace opsdeck::store::runs_sql

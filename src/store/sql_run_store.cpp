@@ -176,20 +176,6 @@ void SortByEnvironment(std::vector<T>& items, const std::vector<std::optional<in
 
 // ---- keyset pages ----
 
-// Appends "newer than the cursor" to `sql`; kInvalidArgument for a bad cursor.
-core::Result<void> AddCursor(std::string& sql, Params& params,
-                             const std::optional<std::string>& cursor, std::string_view kind,
-                             std::string_view at_col, std::string_view id_col) {
-  if (!cursor) return core::Ok();
-  const auto key = DecodeCursor(kind, *cursor);
-  if (!key) return core::Error::InvalidArgument("malformed cursor", "cursor");
-  sql += " AND (" + std::string(at_col) + " < ? OR (" + std::string(at_col) + " = ? AND " +
-         std::string(id_col) + " < ?))";
-  params.emplace_back(key->first);
-  params.emplace_back(key->first);
-  params.emplace_back(key->second);
-  return core::Ok();
-}
 
 // Reads up to limit+1 rows; the extra one only says a next page exists.
 template <typename T, typename MapFn, typename KeyFn>
