@@ -12,8 +12,8 @@ declare -A allowed=(
   [ingest]="core config net ingest"
   [monitor]="core config net store monitor"
   [notify]="core config net store notify"
-  [tickets]="core net store tickets"
-  [release]="core net store release"
+  [tickets]="core config net store tickets"
+  [release]="core config net store release"
   [http]="core config store net ingest monitor notify tickets release http"
   [app]="core config store net ingest monitor notify tickets release http app"
 )

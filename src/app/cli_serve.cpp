@@ -22,6 +22,7 @@
 #include "app/housekeeping.h"
 #include "app/monitoring.h"
 #include "app/notifications.h"
+#include "app/releases.h"
 #include "app/reloader.h"
 #include "app/store_factory.h"
 #include "config/loader.h"
@@ -111,7 +112,9 @@ int RunServe(const std::string& path) {
     std::fprintf(stderr, "%s: %zu error(s); not starting\n", path.c_str(), loaded.errors.size());
     return kExitFailure;
   }
-  if (auto errors = monitor::CatalogErrors(*loaded.config); !errors.empty()) {
+  auto errors = monitor::CatalogErrors(*loaded.config);
+  for (auto& e : Releases::ConfigErrors(*loaded.config)) errors.push_back(std::move(e));
+  if (!errors.empty()) {
     for (const auto& e : errors) std::fprintf(stderr, "%s: %s\n", path.c_str(), e.c_str());
     std::fprintf(stderr, "%s: %zu error(s); not starting\n", path.c_str(), errors.size());
     return kExitFailure;
@@ -170,15 +173,29 @@ int RunServe(const std::string& path) {
     return monitoring.error().code == core::ErrorCode::kUnavailable ? kExitStorage : kExitFailure;
   }
   (*monitoring)->FillServices(services);
+  auto releases = Releases::Start(*store, clock, holder, events, services.notify_wake);
+  if (!releases) {
+    net::LogError("cannot start the release desk", {{"error", releases.error().ToString()}});
+    (*monitoring)->Stop();
+    notifications.Stop();
+    store->Close();
+    return kExitFailure;
+  }
+  (*releases)->FillServices(services);
 
   std::unique_ptr<http::Server> server;
-  Reloader reloader(path, holder, *store, [&server, &notifications, &monitoring](const config::Config& c) {
+  Reloader reloader(path, holder, *store, [&server, &notifications, &monitoring, &releases](const config::Config& c) {
     ApplyLogging(c);
     if (server) server->SetBodyLimit(c.server.body_limit);
     notifications.Apply(c);
     (*monitoring)->Apply();
+    (*releases)->Apply(c);
   });
-  reloader.SetValidator([](const config::Config& c) { return monitor::CatalogErrors(c); });
+  reloader.SetValidator([](const config::Config& c) {
+    auto errors = monitor::CatalogErrors(c);
+    for (auto& e : Releases::ConfigErrors(c)) errors.push_back(std::move(e));
+    return errors;
+  });
   services.reload = [&reloader](const core::Actor& actor, const std::string& request_id) {
     return reloader.Reload(actor, request_id);
   };
@@ -224,6 +241,7 @@ int RunServe(const std::string& path) {
     net::LogError("cannot start the HTTP server", {{"error", created.error().ToString()}});
     intake_pool.join();
     db_pool.join();
+    (*releases)->Stop();
     (*monitoring)->Stop();
     notifications.Stop();
     store->Close();
@@ -268,6 +286,7 @@ int RunServe(const std::string& path) {
   intake_pool.join();
   db_pool.join();
   server.reset();
+  (*releases)->Stop();  // before the store closes: a stopped rollback is recorded as failed
   (*monitoring)->Stop();
   notifications.Stop();
   store->Close();

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "app/build_info.h"
+#include "app/cli_audit.h"
 #include "app/commands.h"
 #include "app/exit_codes.h"
 #include "net/log.h"
@@ -94,6 +95,18 @@ int main(int argc, char** argv) {
   notify_test->add_option("-c,--config", config_path, "Config file (default: $OPSDECK_CONFIG or opsdeck.yaml)");
   notify_test->add_flag("-q,--quiet", notify_cmd.quiet, "Print nothing on success");
 
+  AuditDocsCommand audit_cmd;
+  auto* audit = app.add_subcommand("audit", "Audits of the configured infrastructure.");
+  audit->require_subcommand(1);
+  auto* audit_docs = audit->add_subcommand(
+      "docs",
+      "Documentation audit (docs/docs-audit.md): coverage of docs_audit.rules, broken docs\n"
+      "and runbook links, AWS resources the catalog does not name and catalog identifiers\n"
+      "AWS lacks (--aws FILE). Exit 0 when no gap is at warning or above, 1 when one is,\n"
+      "2 on a bad command line, config or export.");
+  audit_docs->add_option("-c,--config", config_path, "Config file (default: $OPSDECK_CONFIG or opsdeck.yaml)");
+  AddAuditDocsOptions(*audit_docs, &audit_cmd);
+
   UserCommand user_cmd;
   auto* user = app.add_subcommand("user", "Manage local users (audited as cli:$USER).");
   user->require_subcommand(1);
@@ -160,6 +173,10 @@ int main(int argc, char** argv) {
   if (*notify) {
     notify_cmd.config_path = config_path;
     code = RunNotifyTest(notify_cmd);
+  }
+  if (*audit) {
+    audit_cmd.config_path = config_path;
+    code = RunAuditDocs(audit_cmd);
   }
   if (*user) {
     user_cmd.config_path = config_path;

@@ -15,6 +15,7 @@
 #include "core/health.h"
 #include "http/metrics.h"
 #include "net/event_bus.h"
+#include "release/desk.h"
 #include "store/store.h"
 
 namespace opsdeck::http {
@@ -64,6 +65,13 @@ struct Services {
   std::function<std::optional<MaintenanceOccurrence>(const config::MaintenanceConfig&,
                                                      core::TimePoint now)>
       maintenance_occurrence;
+
+  // Releases, windows, the gate and rollbacks; null when not wired (tests).
+  release::Desk* releases = nullptr;
+  // A pipeline delivery committed (after the 2xx is decided): the release
+  // desk follows rollbacks' runs and automatic checklist items. May be empty;
+  // quick, any thread.
+  std::function<void(const store::IntakeResult&)> on_intake;
 };
 
 }  // namespace opsdeck::http

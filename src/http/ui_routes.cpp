@@ -16,8 +16,11 @@
 #include "http/ui/incident_pages_route.h"
 #include "http/ui/notification_page_route.h"
 #include "http/ui/pages.h"
+#include "http/ui/release_pages_route.h"
+#include "http/ui/rollback_pages_route.h"
 #include "http/ui/run_pages.h"
 #include "http/ui/target_pages_route.h"
+#include "http/ui/window_pages_route.h"
 #include "http/ui_list_page.h"
 
 namespace opsdeck::http {
@@ -306,6 +309,9 @@ void AddUiRoutes(Router& router, const Services& services) {
   AddNotificationPageRoute(router, services);  // /notifications
   AddTargetPageRoutes(router, services);       // /targets, /targets/{name}
   AddIncidentPageRoutes(router, services);     // /incidents, /incidents/{id}
+  AddReleasePageRoutes(router, services);      // /releases, /releases/{id}
+  AddWindowPageRoutes(router, services);       // /windows
+  AddRollbackPageRoutes(router, services);     // /rollbacks
 
   router.Add({beast_http::verb::get, "/static/*", "ui:static", Access::Public(), Exec::kInline,
               [](RequestContext& ctx) {

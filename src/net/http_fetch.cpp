@@ -168,6 +168,10 @@ core::Result<FetchResponse> Perform(CURL* handle, const std::string& url,
     set.Set(CURLOPT_POST, 1L)
         .Set(CURLOPT_POSTFIELDS, options.body.data())
         .Set(CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(options.body.size()));
+  } else if (options.method == "HEAD") {
+    // NOBODY, not CUSTOMREQUEST: curl would otherwise wait for the body that
+    // a HEAD answer's Content-Length announces but never sends.
+    set.Set(CURLOPT_NOBODY, 1L);
   } else if (options.method != "GET") {
     set.Set(CURLOPT_CUSTOMREQUEST, options.method.c_str())
         .Set(CURLOPT_POSTFIELDS, options.body.data())

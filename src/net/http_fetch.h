@@ -25,7 +25,8 @@ struct FetchOptions {
   // kMaxRedirects hops, and only to https.
   bool follow_redirects = false;
   std::string user_agent = "opsdeck";
-  // GET by default; any other method sends `body` (e.g. `opsdeck event`'s POST).
+  // GET by default; HEAD reads no body; any other method sends `body` (e.g.
+  // `opsdeck event`'s POST).
   std::string method = "GET";
   std::string body;
   std::vector<std::pair<std::string, std::string>> headers;  // extra request headers

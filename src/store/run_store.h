@@ -100,6 +100,7 @@ struct RunQuery {
   std::optional<std::string> pipeline;     // name (retired ones too)
   std::optional<std::string> environment;  // name of the run's environment
   std::optional<core::RunStatus> status;
+  std::optional<std::string> version;   // the run's version, exactly
   std::optional<core::TimePoint> from;  // run time >= from
   std::optional<core::TimePoint> to;    // run time < to
 };

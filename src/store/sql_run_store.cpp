@@ -248,6 +248,10 @@ core::Result<Page<core::Run>> SqlRunStore::ListRuns(const RunQuery& query) {
     sql += " AND r.status = ?";
     params.emplace_back(std::string(core::RunStatusName(*query.status)));
   }
+  if (query.version) {
+    sql += " AND r.version = ?";
+    params.emplace_back(*query.version);
+  }
   if (query.from) {
     sql += " AND r.run_at >= ?";
     params.emplace_back(core::ToUnixMillis(*query.from));

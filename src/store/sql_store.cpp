@@ -16,7 +16,9 @@ SqlStore::SqlStore(std::unique_ptr<Database> db, const core::Clock& clock)
       throttle_(*db_),
       runs_(*db_, clock),
       outbox_(*db_),
-      health_(*db_, clock) {}
+      health_(*db_, clock),
+      releases_(*db_, clock),
+      docs_(*db_, clock) {}
 
 SqlStore::~SqlStore() { db_->Close(); }
 

@@ -10,9 +10,11 @@
 #include "core/clock.h"
 #include "store/database.h"
 #include "store/sql_audit_store.h"
+#include "store/sql_docs_store.h"
 #include "store/sql_environment_store.h"
 #include "store/sql_health_store.h"
 #include "store/sql_outbox_store.h"
+#include "store/sql_release_store.h"
 #include "store/sql_run_store.h"
 #include "store/sql_session_store.h"
 #include "store/sql_throttle_store.h"
@@ -40,6 +42,8 @@ class SqlStore final : public Store {
   RunStore& runs() override { return runs_; }
   OutboxStore& outbox() override { return outbox_; }
   HealthStore& health() override { return health_; }
+  ReleaseStore& releases() override { return releases_; }
+  DocsStore& docs() override { return docs_; }
   void Close() override { db_->Close(); }
   StoreStats Stats() const override { return db_->Stats(); }
 
@@ -58,6 +62,8 @@ class SqlStore final : public Store {
   SqlRunStore runs_;
   SqlOutboxStore outbox_;
   SqlHealthStore health_;
+  SqlReleaseStore releases_;
+  SqlDocsStore docs_;
 };
 
 }  // namespace opsdeck::store

@@ -24,9 +24,11 @@
 #include "core/environment.h"
 #include "core/result.h"
 #include "store/auth_stores.h"
+#include "store/docs_store.h"
 #include "store/health_store.h"
 #include "store/outbox_store.h"
 #include "store/page.h"
+#include "store/release_store.h"
 #include "store/run_store.h"
 
 namespace opsdeck::store {
@@ -107,6 +109,8 @@ class Store {
   virtual RunStore& runs() = 0;
   virtual OutboxStore& outbox() = 0;
   virtual HealthStore& health() = 0;
+  virtual ReleaseStore& releases() = 0;
+  virtual DocsStore& docs() = 0;
 
   // Waits for queued writes, then closes every connection. Idempotent.
   virtual void Close() = 0;

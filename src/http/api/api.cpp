@@ -15,6 +15,10 @@ void AddApiRoutes(Router& router, const Services& services) {
   AddIncidentRoutes(router, services);
   AddMaintenanceRoutes(router, services);
   AddStreamRoutes(router, services);
+  AddReleaseRoutes(router, services);
+  AddWindowRoutes(router, services);
+  AddGateRoutes(router, services);
+  AddRollbackRoutes(router, services);
 }
 
 }  // namespace opsdeck::http

@@ -22,5 +22,11 @@ void AddMaintenanceRoutes(Router& router, const Services& services);
 void AddStreamRoutes(Router& router, const Services& services);  // GET /api/v1/stream
 // The stream's answer for one request (tests pass a short heartbeat).
 StreamStart OpenEventStream(RequestContext& ctx, net::EventBus* bus, core::Duration heartbeat);
+// Releases (api/releases.cpp), windows, the gate and rollbacks, all through
+// services.releases (503 when it is null).
+void AddReleaseRoutes(Router& router, const Services& services);
+void AddWindowRoutes(Router& router, const Services& services);
+void AddGateRoutes(Router& router, const Services& services);
+void AddRollbackRoutes(Router& router, const Services& services);
 
 }  // namespace opsdeck::http

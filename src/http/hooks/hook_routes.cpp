@@ -200,6 +200,7 @@ Response HandleHook(RequestContext& ctx, const Services& services, SourceSetCach
   if (p.answer) return std::move(*p.answer);
   auto stored = services.store->runs().Ingest(p.request);
   if (stored && stored->outbox_appended > 0 && services.notify_wake) services.notify_wake();
+  if (stored && !stored->duplicate && services.on_intake) services.on_intake(*stored);
   return Answer(ctx.request, p, stored);
 }
 
@@ -218,6 +219,7 @@ void HandleHookAsync(RequestContext& ctx, Reply reply, const Services& services,
       std::move(p->request),
       [p, req, &services, reply = std::move(reply)](core::Result<store::IntakeResult> stored) {
         if (stored && stored->outbox_appended > 0 && services.notify_wake) services.notify_wake();
+        if (stored && !stored->duplicate && services.on_intake) services.on_intake(*stored);
         auto shared = std::make_shared<core::Result<store::IntakeResult>>(std::move(stored));
         reply([p, req, shared]() { return Answer(*req, *p, *shared); });
       });

@@ -22,6 +22,7 @@ enum class Page {
   kUnmatched,
   kReleases,
   kWindows,
+  kRollbacks,
   kServices,
   kIncidents,
   kDocsAudit,

@@ -184,6 +184,8 @@ class HealthOnlyStore final : public store::Store {
   store::ThrottleStore& throttle() override { Unexpected(); }
   store::RunStore& runs() override { Unexpected(); }
   store::OutboxStore& outbox() override { Unexpected(); }
+  store::ReleaseStore& releases() override { Unexpected(); }
+  store::DocsStore& docs() override { Unexpected(); }
   store::HealthStore& health() override { return health_; }
   void Close() override {}
 

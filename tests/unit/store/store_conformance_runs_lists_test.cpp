@@ -104,6 +104,11 @@ TEST_P(RunsConformance, RunPagesWalkNewestFirstWithFilters) {
   ASSERT_EQ(combined.size(), 1u);  // ci is i % 3 == 0, failed i % 5 == 0: run 30 only
   EXPECT_EQ(combined[0].external_run_id, "run-30");
   EXPECT_TRUE(AllPages(runs(), RunQuery{.pipeline = "nope"}).empty());
+  // The fixture's version is "<environment>-<run id>": one run each.
+  const auto version = AllPages(runs(), RunQuery{.environment = "staging", .version = "staging-run-31"});
+  ASSERT_EQ(version.size(), 1u);
+  EXPECT_EQ(version[0].external_run_id, "run-31");
+  EXPECT_TRUE(AllPages(runs(), RunQuery{.environment = "production", .version = "staging-run-31"}).empty());
 
   // Limits are clamped to [1, 500].
   auto one = runs().ListRuns(RunQuery{.limit = 0});

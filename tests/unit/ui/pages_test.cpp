@@ -180,14 +180,15 @@ TEST(RenderOverview, ShowsTheTimeInUtcUntilTheScriptLocalizesIt) {
 TEST(RenderOverview, NavigationMarksTheCurrentPageAndUnbuiltOnes) {
   const std::string html = RenderOverview(FourEnvironments());
   EXPECT_THAT(html, HasSubstr("href=\"/\" aria-current=\"page\""));
-  for (const char* built : {"/pipelines", "/deployments", "/unmatched"}) {
+  for (const char* built :
+       {"/pipelines", "/deployments", "/unmatched", "/releases", "/windows", "/rollbacks"}) {
     EXPECT_THAT(html, HasSubstr(std::string("href=\"") + built + "\"")) << built;
   }
-  EXPECT_THAT(html, HasSubstr("title=\"Releases: coming soon\""));
-  EXPECT_THAT(html, Not(HasSubstr("href=\"/releases\"")));  // no links to missing pages
-  for (const char* label : {"Overview", "Pipelines", "Deployments", "Unmatched",
-                            "Services &amp; servers",
-                            "Incidents", "Releases", "Windows", "Docs audit", "Audit log"}) {
+  EXPECT_THAT(html, HasSubstr("title=\"Audit log: coming soon\""));
+  EXPECT_THAT(html, Not(HasSubstr("href=\"/audit\"")));  // no links to missing pages
+  for (const char* label : {"Overview", "Pipelines", "Deployments", "Unmatched", "Releases",
+                            "Windows", "Rollbacks", "Services &amp; servers", "Incidents",
+                            "Docs audit", "Audit log"}) {
     EXPECT_THAT(html, HasSubstr(std::string(">") + label + "</span>")) << label;
   }
 }
