@@ -10,15 +10,11 @@
 #include <boost/json/value.hpp>
 #include <string>
 
+#include "app/exit_codes.h"
 #include "config/config.h"
 #include "tickets/audit_run.h"
 
 namespace opsdeck::app {
-
-// `audit docs --file-tickets` could not file every ticket: Jira rejected the
-// credentials, kept rate limiting, was unreachable, or refused a gap's issue.
-// Takes precedence over exit 1 (a failing gap). docs/docs-audit.md, "Jira".
-inline constexpr int kExitTicketsNotFiled = 5;
 
 struct TicketFlags {
   bool file_tickets = false;

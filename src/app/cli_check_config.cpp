@@ -4,6 +4,7 @@
 
 #include "app/commands.h"
 #include "app/exit_codes.h"
+#include "app/releases.h"
 #include "config/loader.h"
 #include "monitor/health_monitor.h"
 #include "notify/channel_factory.h"
@@ -29,6 +30,11 @@ int RunCheckConfig(const std::string& path, bool quiet) {
     }
   }
   for (const auto& e : monitor::CatalogErrors(*loaded.config)) {
+    std::fprintf(stderr, "%s: %s\n", path.c_str(), e.c_str());
+    ++channel_errors;
+  }
+  // Release windows' time zones resolve only against tzdata, as in serve.
+  for (const auto& e : Releases::ConfigErrors(*loaded.config)) {
     std::fprintf(stderr, "%s: %s\n", path.c_str(), e.c_str());
     ++channel_errors;
   }

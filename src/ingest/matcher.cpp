@@ -4,11 +4,13 @@
 
 #include <utility>
 
+#include "core/glob.h"
+
 namespace opsdeck::ingest {
 namespace {
 
 bool Field(const std::string& pattern, const std::string& value) {
-  return pattern.empty() || GlobMatch(pattern, value);
+  return pattern.empty() || core::GlobMatch(pattern, value);
 }
 
 struct RuleMatches {
@@ -49,28 +51,6 @@ std::vector<std::pair<const char*, const std::string*>> KeysOf(const core::RunEv
 }
 
 }  // namespace
-
-bool GlobMatch(std::string_view pattern, std::string_view text) {
-  // Iterative glob with single-star backtracking: linear in practice, no
-  // recursion, so hostile patterns or names cannot blow the stack.
-  size_t p = 0, t = 0, star = std::string_view::npos, mark = 0;
-  while (t < text.size()) {
-    if (p < pattern.size() && (pattern[p] == '?' || pattern[p] == text[t])) {
-      ++p;
-      ++t;
-    } else if (p < pattern.size() && pattern[p] == '*') {
-      star = p++;
-      mark = t;
-    } else if (star != std::string_view::npos) {
-      p = star + 1;
-      t = ++mark;
-    } else {
-      return false;
-    }
-  }
-  while (p < pattern.size() && pattern[p] == '*') ++p;
-  return p == pattern.size();
-}
 
 PipelineMatcher::PipelineMatcher(std::vector<config::PipelineConfig> pipelines)
     : pipelines_(std::move(pipelines)) {}

@@ -35,7 +35,4 @@ class PipelineMatcher {
   std::vector<config::PipelineConfig> pipelines_;
 };
 
-// `*` and `?` glob; an empty pattern matches anything.
-bool GlobMatch(std::string_view pattern, std::string_view text);
-
 }  // namespace opsdeck::ingest

@@ -7,6 +7,8 @@
 #include <optional>
 #include <set>
 
+#include "core/glob.h"
+
 namespace opsdeck::tickets {
 namespace {
 
@@ -93,13 +95,13 @@ std::vector<CatalogRef> CatalogRefs(const config::Config& config) {
 
 bool FieldMatches(const CatalogRef& ref, const std::string& pattern, const std::string& value) {
   if (pattern.empty() || value.empty()) return true;  // unknown on either side: no contradiction
-  return ref.globs ? GlobMatches(pattern, value) : pattern == value;
+  return ref.globs ? core::GlobMatch(pattern, value) : pattern == value;
 }
 
 bool Names(const CatalogRef& ref, const AwsResource& r) {
   if (ref.kind != r.kind) return false;
   if (!ref.arn.empty() && !r.arn.empty()) return ref.arn == r.arn;
-  const bool id = ref.globs ? GlobMatches(ref.id, r.id) : ref.id == r.id;
+  const bool id = ref.globs ? core::GlobMatch(ref.id, r.id) : ref.id == r.id;
   return id && FieldMatches(ref, ref.region, r.region) && FieldMatches(ref, ref.account, r.account);
 }
 
@@ -193,28 +195,6 @@ Gap MissingGap(const CatalogRef& ref, AwsExportKind export_kind) {
 }
 
 }  // namespace
-
-bool GlobMatches(std::string_view pattern, std::string_view text) {
-  if (pattern.empty()) return true;
-  // Iterative, single-star backtracking: linear in practice, no recursion.
-  size_t p = 0, t = 0, star = std::string_view::npos, mark = 0;
-  while (t < text.size()) {
-    if (p < pattern.size() && (pattern[p] == '?' || pattern[p] == text[t])) {
-      ++p;
-      ++t;
-    } else if (p < pattern.size() && pattern[p] == '*') {
-      star = p++;
-      mark = t;
-    } else if (star != std::string_view::npos) {
-      p = star + 1;
-      t = ++mark;
-    } else {
-      return false;
-    }
-  }
-  while (p < pattern.size() && pattern[p] == '*') ++p;
-  return p == pattern.size();
-}
 
 std::vector<Gap> FindAwsDrift(const config::Config& config, const AwsInventory& inventory) {
   const std::vector<CatalogRef> refs = CatalogRefs(config);

@@ -19,8 +19,4 @@ namespace opsdeck::tickets {
 //   pipelines[].match.codepipeline {name, region, account} -> codepipeline-pipeline (globs)
 std::vector<Gap> FindAwsDrift(const config::Config& config, const AwsInventory& inventory);
 
-// `*` and `?` glob, whole string; an empty pattern matches anything. (The
-// same rule as pipeline matching in ingest/.)
-bool GlobMatches(std::string_view pattern, std::string_view text);
-
 }  // namespace opsdeck::tickets

@@ -8,6 +8,7 @@
 #include <algorithm>
 
 #include "audit_test_support.h"
+#include "core/glob.h"
 #include "tickets/audit_run.h"
 
 namespace opsdeck::tickets {
@@ -181,12 +182,12 @@ catalog:
 }
 
 TEST(AwsDrift, GlobMatches) {
-  EXPECT_TRUE(GlobMatches("", "anything"));
-  EXPECT_TRUE(GlobMatches("dash-*", "dash-prod"));
-  EXPECT_TRUE(GlobMatches("d?sh", "dash"));
-  EXPECT_FALSE(GlobMatches("dash-*", "xdash-prod"));
-  EXPECT_TRUE(GlobMatches("*-prod*", "dash-production"));
-  EXPECT_FALSE(GlobMatches("dash", "dash-prod"));
+  EXPECT_TRUE(core::GlobMatch("", "anything"));
+  EXPECT_TRUE(core::GlobMatch("dash-*", "dash-prod"));
+  EXPECT_TRUE(core::GlobMatch("d?sh", "dash"));
+  EXPECT_FALSE(core::GlobMatch("dash-*", "xdash-prod"));
+  EXPECT_TRUE(core::GlobMatch("*-prod*", "dash-production"));
+  EXPECT_FALSE(core::GlobMatch("dash", "dash-prod"));
 }
 
 TEST(AwsDrift, RunDocsAuditAddsDriftAndSummarisesTheExports) {

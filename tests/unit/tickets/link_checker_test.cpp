@@ -104,6 +104,9 @@ class LoopbackServer {
       extra = "Location: " + Url("/ok") + "\r\n";
     }
     if (path == "/hold") std::this_thread::sleep_for(150ms);
+    // Out of flight before the answer leaves: the client may start its next
+    // request the moment it reads this one, before this thread runs again.
+    --in_flight_;
     if (path == "/slow") {
       for (int i = 0; i < 60 && !stop_; ++i) std::this_thread::sleep_for(50ms);
     } else {
@@ -113,7 +116,6 @@ class LoopbackServer {
                                    (method == "HEAD" ? "" : body);
       ::send(client, response.data(), response.size(), MSG_NOSIGNAL);
     }
-    --in_flight_;
     ::close(client);
   }
 
