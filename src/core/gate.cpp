@@ -2,22 +2,14 @@
 
 #include <algorithm>
 
+#include "core/name_list.h"
+
 namespace opsdeck::core {
 
 namespace {
 
 // A pipeline log line names at most this many items or targets.
 constexpr size_t kMaxNames = 10;
-
-std::string NameList(const std::vector<std::string>& names) {
-  std::string out;
-  for (size_t i = 0; i < names.size() && i < kMaxNames; ++i) {
-    if (i > 0) out += ", ";
-    out += names[i];
-  }
-  if (names.size() > kMaxNames) out += " and " + std::to_string(names.size() - kMaxNames) + " more";
-  return out;
-}
 
 // "2027-01-06T00:00:00Z": window bounds are whole seconds, so the
 // milliseconds FormatRfc3339 adds would only be noise in a log line.
@@ -40,7 +32,7 @@ std::string NoDevopsMessage(const WindowStatus& windows) {
   if (windows.allows.empty()) return "no devops booking accepted for an open window";
   std::vector<std::string> names;
   for (const auto& a : windows.allows) names.push_back(a.window);
-  return "no devops booking accepted for the open window (" + NameList(names) + ")";
+  return "no devops booking accepted for the open window (" + NameList(names, kMaxNames) + ")";
 }
 
 }  // namespace
@@ -61,7 +53,7 @@ GateDecision DecideGate(const GateInput& in) {
   if (!in.release) {
     add("no_release", "no release of " + in.version + " targets " + in.environment);
   } else if (const auto open = OpenRequiredBeforeDeploy(*in.release); !open.empty()) {
-    add("checklist_open", "required checklist items open: " + NameList(open));
+    add("checklist_open", "required checklist items open: " + NameList(open, kMaxNames));
   }
   if (!in.previous_environment.empty()) {
     if (!in.previous_last_run) {
@@ -78,7 +70,7 @@ GateDecision DecideGate(const GateInput& in) {
     const size_t total =
         std::max(in.unhealthy.size(), static_cast<size_t>(std::max(in.targets, 0)));
     add("unhealthy", std::to_string(in.unhealthy.size()) + " of " + std::to_string(total) +
-                         " targets unhealthy: " + NameList(in.unhealthy));
+                         " targets unhealthy: " + NameList(in.unhealthy, kMaxNames));
   }
   // Without a release there is nothing a booking could be for.
   if (in.release && !in.devops_confirmed) add("no_devops", NoDevopsMessage(in.windows));

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 
+#include "core/name_list.h"
 #include "core/run_notices.h"
 
 namespace opsdeck::core {
@@ -13,16 +14,6 @@ namespace {
 // Discord field holds 1,024 characters; the channel cuts what is left).
 constexpr size_t kMaxNames = 50;
 constexpr size_t kMaxCauseLines = 10;
-
-std::string NameList(const std::vector<std::string>& names) {
-  std::string out;
-  for (size_t i = 0; i < names.size() && i < kMaxNames; ++i) {
-    if (i > 0) out += ", ";
-    out += names[i];
-  }
-  if (names.size() > kMaxNames) out += " and " + std::to_string(names.size() - kMaxNames) + " more";
-  return out;
-}
 
 std::string_view StateWord(TargetState s) {
   switch (s) {
@@ -55,11 +46,6 @@ std::string QueryEncode(std::string_view s) {
     }
   }
   return out;
-}
-
-void AddField(Notice& n, std::string name, std::string value, bool is_inline = true) {
-  if (value.empty()) return;
-  n.fields.push_back({std::move(name), std::move(value), is_inline});
 }
 
 }  // namespace
@@ -144,9 +130,9 @@ Notice GroupNotice(const IncidentGroup& group, std::string kind, TimePoint at,
       const int slot = r->state == TargetState::kDown ? 0 : r->state == TargetState::kUp ? 2 : 1;
       by_state[slot].push_back(r->target);
     }
-    AddField(n, "Down", NameList(by_state[0]), false);
-    AddField(n, "Degraded", NameList(by_state[1]), false);
-    AddField(n, "Recovered", NameList(by_state[2]), false);
+    AddField(n, "Down", NameList(by_state[0], kMaxNames), false);
+    AddField(n, "Degraded", NameList(by_state[1], kMaxNames), false);
+    AddField(n, "Recovered", NameList(by_state[2], kMaxNames), false);
   }
   for (const auto* r : roots) {
     std::vector<std::string> affected;
@@ -155,14 +141,14 @@ Notice GroupNotice(const IncidentGroup& group, std::string kind, TimePoint at,
     }
     if (!affected.empty()) {
       AddField(n, "Affected through " + r->target + " (" + std::to_string(affected.size()) + ")",
-               NameList(affected), false);
+               NameList(affected, kMaxNames), false);
     }
   }
   std::vector<std::string> flapping;
   for (const auto& m : group.members) {
     if (m.flapping && m.open) flapping.push_back(m.target);
   }
-  AddField(n, "Flapping", NameList(flapping));
+  AddField(n, "Flapping", NameList(flapping, kMaxNames));
   AddField(n, "Environment", group.environment);
   AddField(n, "Started", FormatRfc3339(group.started_at));
   if (resolved) AddField(n, "Duration", FormatDuration(at - group.started_at));

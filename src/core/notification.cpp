@@ -51,4 +51,9 @@ std::optional<NoticeSeverity> ParseNoticeSeverity(std::string_view name) {
 std::string_view NoticeStateName(NoticeState s) { return NameOf(kStates, s); }
 std::optional<NoticeState> ParseNoticeState(std::string_view name) { return Parse(kStates, name); }
 
+void AddField(Notice& notice, std::string name, std::string value, bool is_inline) {
+  if (value.empty()) return;
+  notice.fields.push_back({std::move(name), std::move(value), is_inline});
+}
+
 }  // namespace opsdeck::core

@@ -71,4 +71,7 @@ struct Notice {
   bool operator==(const Notice&) const = default;
 };
 
+// Appends a field, unless `value` is empty (a fact the notice does not have).
+void AddField(Notice& notice, std::string name, std::string value, bool is_inline = true);
+
 }  // namespace opsdeck::core

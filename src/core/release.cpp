@@ -4,24 +4,14 @@
 #include <cctype>
 #include <utility>
 
+#include "core/name_list.h"
+
 namespace opsdeck::core {
 
 namespace {
 
 // Error messages name items; a long list is cut so one message stays one line.
 constexpr size_t kMaxNamedItems = 10;
-
-std::string NameList(const std::vector<std::string>& names) {
-  std::string out;
-  for (size_t i = 0; i < names.size() && i < kMaxNamedItems; ++i) {
-    if (i > 0) out += ", ";
-    out += names[i];
-  }
-  if (names.size() > kMaxNamedItems) {
-    out += " and " + std::to_string(names.size() - kMaxNamedItems) + " more";
-  }
-  return out;
-}
 
 bool IsBlank(std::string_view s) {
   return std::all_of(s.begin(), s.end(),
@@ -124,7 +114,7 @@ Result<void> CheckTick(const Release& release, std::string_view item_id, Role ac
     const ChecklistItem* d = release.Find(dep);
     if (d == nullptr || d->state != ItemState::kDone) waiting.push_back(dep);
   }
-  if (!waiting.empty()) return Error::Conflict("waiting for " + NameList(waiting));
+  if (!waiting.empty()) return Error::Conflict("waiting for " + NameList(waiting, kMaxNamedItems));
   return Ok();
 }
 
@@ -147,7 +137,8 @@ Result<void> CheckUntick(const Release& release, std::string_view item_id, Role 
     }
   }
   if (!dependents.empty()) {
-    return Error::Conflict("done items depend on " + (*item)->id + ": " + NameList(dependents));
+    return Error::Conflict("done items depend on " + (*item)->id + ": " +
+                           NameList(dependents, kMaxNamedItems));
   }
   return Ok();
 }
@@ -186,7 +177,8 @@ Result<void> CheckTransition(const Release& release, ReleaseState to, Role actor
   }
   if (to == ReleaseState::kReleased) {
     const auto open = OpenRequired(release);
-    if (!open.empty()) return Error::Conflict("required items open: " + NameList(open));
+    if (!open.empty())
+      return Error::Conflict("required items open: " + NameList(open, kMaxNamedItems));
   }
   return Ok();
 }

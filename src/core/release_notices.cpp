@@ -4,6 +4,7 @@
 #include <array>
 #include <cstdio>
 
+#include "core/name_list.h"
 #include "core/run_notices.h"
 
 namespace opsdeck::core {
@@ -15,21 +16,6 @@ namespace {
 constexpr size_t kMaxNames = 20;
 
 constexpr std::array<const char*, 7> kWeekdays = {"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"};
-
-std::string NameList(const std::vector<std::string>& names, std::string_view sep = ", ") {
-  std::string out;
-  for (size_t i = 0; i < names.size() && i < kMaxNames; ++i) {
-    if (i > 0) out += sep;
-    out += names[i];
-  }
-  if (names.size() > kMaxNames) out += " and " + std::to_string(names.size() - kMaxNames) + " more";
-  return out;
-}
-
-void AddField(Notice& n, std::string name, std::string value, bool is_inline = true) {
-  if (value.empty()) return;
-  n.fields.push_back({std::move(name), std::move(value), is_inline});
-}
 
 std::string Url(const ReleaseNoticeContext& ctx, std::string_view path) {
   std::string base = ctx.public_url;
@@ -186,9 +172,10 @@ Notice ReleaseNotice(const Release& r, const ReleaseChange& c, const ReleaseNoti
   n.title = "Release " + r.version + (n.environment.empty() ? "" : " to " + n.environment);
   n.description = DescribeChange(r, c);
   AddField(n, "State", std::string(ReleaseStateName(r.state)));
-  AddField(n, "Environments", NameList(r.environments, " → "));
+  AddField(n, "Environments", NameList(r.environments, kMaxNames, " → "));
   for (const RoleProgress& p : Progress(r)) AddField(n, RoleTitle(p.role), ProgressText(p));
-  if (!IsTerminal(r.state)) AddField(n, "Open required", NameList(OpenRequired(r)), false);
+  if (!IsTerminal(r.state))
+    AddField(n, "Open required", NameList(OpenRequired(r), kMaxNames), false);
   if (!r.window.empty()) {
     AddField(n, "Window",
              r.window + (r.window_start ? ", " + FormatWindowTime(*r.window_start) : ""), false);
@@ -250,7 +237,7 @@ Notice BookingNotice(const BookingFacts& b, WindowEvent event, TimePoint at,
   if (zone != nullptr && zone->Name() != "UTC")
     AddField(n, "Starts (UTC)", FormatWindowTime(b.starts_at));
   AddField(n, "Environment", b.environment);
-  AddField(n, "Devops on hand", NameList(b.devops), false);
+  AddField(n, "Devops on hand", NameList(b.devops, kMaxNames), false);
   AddField(n, "Requested by", b.requested_by.empty() ? std::string() : Who(b.requested_by));
   if (!b.decided_by.empty()) {
     AddField(n, event == WindowEvent::kDeclined ? "Declined by" : "Accepted by", Who(b.decided_by));

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "core/name_list.h"
+
 namespace opsdeck::core {
 namespace {
 
@@ -39,23 +41,6 @@ std::string RunLabel(const Run& run) {
   std::string label = "#" + id;
   if (run.attempt > 1) label += " (attempt " + std::to_string(run.attempt) + ")";
   return label;
-}
-
-std::string NameList(const std::vector<std::string>& names) {
-  std::string out;
-  for (size_t i = 0; i < names.size() && i < kMaxNamesInField; ++i) {
-    if (i > 0) out += ", ";
-    out += names[i];
-  }
-  if (names.size() > kMaxNamesInField) {
-    out += " and " + std::to_string(names.size() - kMaxNamesInField) + " more";
-  }
-  return out;
-}
-
-void AddField(Notice& n, std::string name, std::string value, bool is_inline = true) {
-  if (value.empty()) return;
-  n.fields.push_back({std::move(name), std::move(value), is_inline});
 }
 
 }  // namespace
@@ -108,7 +93,8 @@ Notice RunNotice(const Run& run, const RunNoticeContext& ctx) {
   if (!run.stages.empty()) {
     AddField(n, "Stages", std::to_string(done) + "/" + std::to_string(run.stages.size()) + " done");
   }
-  AddField(n, failed.size() == 1 ? "Failed stage" : "Failed stages", NameList(failed), false);
+  AddField(n, failed.size() == 1 ? "Failed stage" : "Failed stages",
+           NameList(failed, kMaxNamesInField), false);
 
   n.footer = "opsdeck · " + std::string(SourceKindName(run.source));
   if (run.finished_at) {

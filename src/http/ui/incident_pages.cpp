@@ -13,7 +13,6 @@
 namespace opsdeck::http::ui {
 namespace {
 
-using internal::FilterList;
 using internal::FormatDuration;
 using internal::Page;
 using internal::RenderPage;
@@ -112,12 +111,7 @@ std::string RenderIncidents(const IncidentsModel& model) {
   page.set("open_count", std::to_string(model.open.size()));
   page.set("has_resolved", !model.resolved.empty());
   page.set("resolved", IncidentList(model.resolved, model.now));
-  page.set("filters", FilterList(model.filters));
-  page.set("filtered", model.filtered);
-  SetText(page, "error", model.error);
-  SetText(page, "newest_href", model.pager.newest_href);
-  SetText(page, "older_href", model.pager.older_href);
-  page.set("has_pager", !model.pager.newest_href.empty() || !model.pager.older_href.empty());
+  internal::SetListFrame(page, model.filters, model.filtered, model.error, model.pager);
   return RenderPage(Page::kIncidents, "Incidents", model.shell, "incidents", std::move(page));
 }
 

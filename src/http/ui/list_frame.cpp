@@ -45,4 +45,14 @@ data FilterList(const std::vector<FilterSelect>& filters) {
   return list;
 }
 
+void SetListFrame(data& page, const std::vector<FilterSelect>& filters, bool filtered,
+                  const std::string& error, const Pager& pager) {
+  page.set("filters", FilterList(filters));
+  page.set("filtered", filtered);
+  SetText(page, "error", error);
+  SetText(page, "newest_href", pager.newest_href);
+  SetText(page, "older_href", pager.older_href);
+  page.set("has_pager", !pager.newest_href.empty() || !pager.older_href.empty());
+}
+
 }  // namespace opsdeck::http::ui::internal

@@ -4,7 +4,6 @@
 #pragma once
 
 #include <kainjow/mustache.hpp>
-
 #include <optional>
 #include <string>
 #include <vector>
@@ -22,5 +21,9 @@ void SetTime(kainjow::mustache::data& d, const std::string& key,
 // The filter selects: f_name, f_label, f_id, f_options (o_value, o_selected).
 // A selected value that is not among the options is kept as one.
 kainjow::mustache::data FilterList(const std::vector<FilterSelect>& filters);
+// A list page's frame: its filters, whether any is set, an error, and the
+// pager (newest_href, older_href, has_pager).
+void SetListFrame(kainjow::mustache::data& page, const std::vector<FilterSelect>& filters,
+                  bool filtered, const std::string& error, const Pager& pager);
 
 }  // namespace opsdeck::http::ui::internal

@@ -16,7 +16,6 @@ namespace {
 using internal::HumanUtc;
 using internal::Page;
 using internal::RenderPage;
-using internal::FilterList;
 using internal::SetText;
 using internal::SetTime;
 using internal::Shorten;
@@ -82,12 +81,7 @@ std::string RenderNotifications(const NotificationsModel& model) {
   for (const NotificationRow& row : model.notifications) rows.push_back(Row(row));
   page.set("has_notifications", !model.notifications.empty());
   page.set("notifications", rows);
-  page.set("filters", FilterList(model.filters));
-  page.set("filtered", model.filtered);
-  SetText(page, "error", model.error);
-  SetText(page, "newest_href", model.pager.newest_href);
-  SetText(page, "older_href", model.pager.older_href);
-  page.set("has_pager", !model.pager.newest_href.empty() || !model.pager.older_href.empty());
+  internal::SetListFrame(page, model.filters, model.filtered, model.error, model.pager);
   return RenderPage(Page::kNotifications, "Notifications", model.shell, "notifications",
                     std::move(page));
 }

@@ -11,7 +11,6 @@
 namespace opsdeck::http::ui {
 namespace {
 
-using internal::FilterList;
 using internal::Page;
 using internal::RenderPage;
 using internal::SetText;
@@ -87,12 +86,7 @@ std::string RenderReleases(const ReleasesModel& model) {
   for (const core::Release& r : model.releases) rows.push_back(ReleaseItem(r));
   page.set("has_releases", !model.releases.empty());
   page.set("releases", rows);
-  page.set("filters", FilterList(model.filters));
-  page.set("filtered", model.filtered);
-  SetText(page, "error", model.error);
-  SetText(page, "newest_href", model.pager.newest_href);
-  SetText(page, "older_href", model.pager.older_href);
-  page.set("has_pager", !model.pager.newest_href.empty() || !model.pager.older_href.empty());
+  internal::SetListFrame(page, model.filters, model.filtered, model.error, model.pager);
 
   page.set("can_create", model.can_create);
   page.set("has_templates", !model.templates.empty());

@@ -10,7 +10,6 @@
 namespace opsdeck::http::ui {
 namespace {
 
-using internal::FilterList;
 using internal::Page;
 using internal::RenderPage;
 using internal::SetStatus;
@@ -54,12 +53,7 @@ std::string RenderRollbacks(const RollbacksModel& model) {
   for (const store::Rollback& r : model.rollbacks) rows.push_back(RollbackItem(r));
   page.set("has_rollbacks", !model.rollbacks.empty());
   page.set("rollbacks", rows);
-  page.set("filters", FilterList(model.filters));
-  page.set("filtered", model.filtered);
-  SetText(page, "error", model.error);
-  SetText(page, "newest_href", model.pager.newest_href);
-  SetText(page, "older_href", model.pager.older_href);
-  page.set("has_pager", !model.pager.newest_href.empty() || !model.pager.older_href.empty());
+  internal::SetListFrame(page, model.filters, model.filtered, model.error, model.pager);
 
   page.set("can_start", internal::MayActAsDevops(model.role));
   page.set("has_environments", !model.environments.empty());

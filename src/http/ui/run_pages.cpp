@@ -15,13 +15,13 @@
 namespace opsdeck::http::ui {
 namespace {
 
-using internal::FilterList;
 using internal::FormatDuration;
 using internal::HumanUtc;
 using internal::LinkableUrl;
 using internal::Page;
 using internal::RenderPage;
 using internal::ShortCommit;
+using internal::SetListFrame;
 using internal::SetText;
 using internal::SetTime;
 using internal::Shorten;
@@ -83,16 +83,6 @@ data DeploymentItem(const DeploymentRow& row) {
   SetText(item, "d_url", LinkableUrl(d.url));
   SetTime(item, "d_at", d.deployed_at);
   return item;
-}
-
-void SetListFrame(data& page, const std::vector<FilterSelect>& filters, bool filtered,
-                  const std::string& error, const Pager& pager) {
-  page.set("filters", FilterList(filters));
-  page.set("filtered", filtered);
-  SetText(page, "error", error);
-  SetText(page, "newest_href", pager.newest_href);
-  SetText(page, "older_href", pager.older_href);
-  page.set("has_pager", !pager.newest_href.empty() || !pager.older_href.empty());
 }
 
 std::string Percent(double fraction) {
