@@ -20,6 +20,8 @@
 #include "app/config_sync.h"
 #include "app/exit_codes.h"
 #include "app/housekeeping.h"
+#include "app/demo.h"
+#include "app/docs_audit.h"
 #include "app/monitoring.h"
 #include "app/notifications.h"
 #include "app/releases.h"
@@ -165,6 +167,14 @@ int RunServe(const std::string& path) {
   // State changes for /api/v1/stream.
   net::EventBus events;
   services.events = &events;
+  // The demo's local targets listen before the monitor first probes them.
+  auto demo = Demo::Start(*cfg, clock);
+  if (!demo) {
+    net::LogError("cannot start the demo", {{"error", demo.error().ToString()}});
+    notifications.Stop();
+    store->Close();
+    return kExitFailure;
+  }
   auto monitoring = Monitoring::Start(*store, clock, holder, events, services.notify_wake);
   if (!monitoring) {
     net::LogError("cannot start monitoring", {{"error", monitoring.error().ToString()}});
@@ -182,14 +192,33 @@ int RunServe(const std::string& path) {
     return kExitFailure;
   }
   (*releases)->FillServices(services);
+  auto docs_audit = DocsAudit::Start(*store, clock, holder, events, services.notify_wake);
+  if (!docs_audit) {
+    net::LogError("cannot start the docs audit", {{"error", docs_audit.error().ToString()}});
+    (*releases)->Stop();
+    (*monitoring)->Stop();
+    notifications.Stop();
+    store->Close();
+    return kExitFailure;
+  }
+  (*docs_audit)->FillServices(services);
+  // Stops what serve started besides the server, before the store closes.
+  auto stop_subsystems = [&] {
+    if (*demo) (*demo)->Stop();
+    (*docs_audit)->Stop();
+    (*releases)->Stop();  // a stopped rollback is recorded as failed
+    (*monitoring)->Stop();
+    notifications.Stop();
+  };
 
   std::unique_ptr<http::Server> server;
-  Reloader reloader(path, holder, *store, [&server, &notifications, &monitoring, &releases](const config::Config& c) {
+  Reloader reloader(path, holder, *store, [&server, &notifications, &monitoring, &releases, &docs_audit](const config::Config& c) {
     ApplyLogging(c);
     if (server) server->SetBodyLimit(c.server.body_limit);
     notifications.Apply(c);
     (*monitoring)->Apply();
     (*releases)->Apply(c);
+    (*docs_audit)->Apply(c);
   });
   reloader.SetValidator([](const config::Config& c) {
     auto errors = monitor::CatalogErrors(c);
@@ -241,9 +270,7 @@ int RunServe(const std::string& path) {
     net::LogError("cannot start the HTTP server", {{"error", created.error().ToString()}});
     intake_pool.join();
     db_pool.join();
-    (*releases)->Stop();
-    (*monitoring)->Stop();
-    notifications.Stop();
+    stop_subsystems();
     store->Close();
     return kExitListen;
   }
@@ -258,6 +285,7 @@ int RunServe(const std::string& path) {
                              {"storage", std::string(store->Backend())}});
   std::printf("opsdeck %s listening on %s\n", kVersion, url.c_str());
   std::fflush(stdout);
+  if (*demo) (*demo)->Drive(url, services);
 
   bool clean = true;
   asio::signal_set signals(io.Main(), SIGINT, SIGTERM, SIGHUP);
@@ -286,9 +314,7 @@ int RunServe(const std::string& path) {
   intake_pool.join();
   db_pool.join();
   server.reset();
-  (*releases)->Stop();  // before the store closes: a stopped rollback is recorded as failed
-  (*monitoring)->Stop();
-  notifications.Stop();
+  stop_subsystems();
   store->Close();
   net::LogInfo("stopped", {{"drained", clean ? "all connections" : "timed out"}});
   return kExitOk;

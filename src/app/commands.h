@@ -48,6 +48,14 @@ struct NotifyCommand {
   bool quiet = false;
 };
 
+// `opsdeck demo`: serve the built-in demo config (docs/demo.md).
+struct DemoCommand {
+  std::string data_dir;        // empty: a fresh temp directory, removed on exit
+  std::string listen;          // empty: 127.0.0.1:8080
+  std::string targets_listen;  // empty: 127.0.0.1:8091
+  std::string pace;            // empty: 5s
+};
+
 int RunCheckConfig(const std::string& path, bool quiet);
 int RunUser(const UserCommand& cmd);
 int RunToken(const TokenCommand& cmd);
@@ -55,5 +63,6 @@ int RunMigrate(const std::string& path);
 int RunServe(const std::string& path);
 int RunEvent(const EventCommand& cmd);
 int RunNotifyTest(const NotifyCommand& cmd);
+int RunDemo(const DemoCommand& cmd);
 
 }  // namespace opsdeck::app

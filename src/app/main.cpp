@@ -41,6 +41,19 @@ int main(int argc, char** argv) {
                "SIGHUP reloads the config (an invalid file is refused, the running one stays).");
   serve->add_option("-c,--config", config_path, "Config file (default: $OPSDECK_CONFIG or opsdeck.yaml)");
 
+  DemoCommand demo_cmd;
+  auto* demo = app.add_subcommand(
+      "demo",
+      "Serve a live demo for a first look (docs/demo.md): the built-in example config\n"
+      "with simulated pipelines (GitHub, GitLab and generic events through the real\n"
+      "webhooks) and local targets whose health changes. Loopback only; storage in a\n"
+      "fresh temporary directory, removed on exit, unless --data.");
+  demo->add_option("--data", demo_cmd.data_dir, "Keep the config and SQLite store in DIR");
+  demo->add_option("--listen", demo_cmd.listen, "Address of the UI and API (default 127.0.0.1:8080)");
+  demo->add_option("--targets-listen", demo_cmd.targets_listen,
+                   "Loopback address of the simulated targets (default 127.0.0.1:8091)");
+  demo->add_option("--pace", demo_cmd.pace, "One beat of the demo's story (default 5s)");
+
   std::string check_path;
   bool quiet = false;
   auto* check = app.add_subcommand(
@@ -167,6 +180,7 @@ int main(int argc, char** argv) {
   opsdeck::net::ConfigureLogging(opsdeck::net::LogLevel::kWarn, opsdeck::net::LogFormat::kText);
   int code = kExitUsage;
   if (*serve) code = RunServe(config_path);
+  if (*demo) code = RunDemo(demo_cmd);
   if (*check) code = RunCheckConfig(check_path, quiet);
   if (*migrate) code = RunMigrate(config_path);
   if (*event) code = RunEvent(event_cmd);

@@ -13,6 +13,7 @@
 
 #include "config/auth_config.h"
 #include "config/catalog_config.h"
+#include "config/demo_config.h"
 #include "config/docs_audit_config.h"
 #include "config/maintenance_config.h"
 #include "config/notifications_config.h"
@@ -92,6 +93,7 @@ struct Config {
   DocsAuditConfig docs_audit;
   std::optional<JiraConfig> jira;  // absent: no ticket filing
   ReleasesConfig releases;
+  DemoConfig demo;  // off unless `demo:` says enabled
 
   // Lookups by name; nullptr when absent. Names are unique (checked at load).
   const core::Environment* FindEnvironment(std::string_view name) const;

@@ -42,6 +42,7 @@ void ReadRoot(ReadContext& ctx, MapReader& root, Config* config) {
     config->jira = std::move(jira);
   }
   if (auto v = root.Get("releases")) ReadReleases(*v, &config->releases);
+  if (auto v = root.Get("demo")) ReadDemo(*v, config->sources, &config->demo);
   root.Finish();
   ctx.ResolveReferences();
 }

@@ -25,6 +25,7 @@ Actor Principal::ToActor() const {
     case Kind::kUser: return Actor{"user", name};
     case Kind::kToken: return Actor{"token", name};
     case Kind::kProxy: return Actor{"proxy", name};
+    case Kind::kSystem: return Actor{"system", name};
     case Kind::kAnonymous: break;
   }
   return Actor{"anonymous", ""};

@@ -21,7 +21,9 @@ std::optional<Role> ParseRole(std::string_view name);
 
 // Who made a request, after authentication.
 struct Principal {
-  enum class Kind { kAnonymous, kUser, kToken, kProxy };
+  // kSystem: opsdeck acting on its own behalf (the built-in demo), never
+  // the result of authenticating a request.
+  enum class Kind { kAnonymous, kUser, kToken, kProxy, kSystem };
   Kind kind = Kind::kAnonymous;
   std::string name;           // user, token or proxy-header user name
   Role role = Role::kViewer;  // meaningless for kAnonymous
@@ -29,7 +31,8 @@ struct Principal {
   std::string csrf_token;     // the session's CSRF token (via_cookie only)
 
   bool authenticated() const { return kind != Kind::kAnonymous; }
-  // The audit actor: "user:alice", "token:ci-deploy", "proxy:bob".
+  // The audit actor: "user:alice", "token:ci-deploy", "proxy:bob",
+  // "system:demo".
   Actor ToActor() const;
 };
 

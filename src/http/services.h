@@ -17,6 +17,7 @@
 #include "net/event_bus.h"
 #include "release/desk.h"
 #include "store/store.h"
+#include "tickets/audit_desk.h"
 
 namespace opsdeck::http {
 
@@ -72,6 +73,10 @@ struct Services {
   // desk follows rollbacks' runs and automatic checklist items. May be empty;
   // quick, any thread.
   std::function<void(const store::IntakeResult&)> on_intake;
+
+  // The documentation audit (latest report, runs, uploads, Jira filing);
+  // null when not wired (tests).
+  tickets::AuditDesk* docs_audit = nullptr;
 };
 
 }  // namespace opsdeck::http

@@ -12,9 +12,13 @@
 
 #include "http/responses.h"
 #include "http/routes.h"
+#include "http/badges.h"
 #include "http/ui/assets.h"
+#include "http/ui/audit_log_pages_route.h"
+#include "http/ui/docs_audit_pages_route.h"
 #include "http/ui/incident_pages_route.h"
 #include "http/ui/notification_page_route.h"
+#include "http/ui/overview_page_load.h"
 #include "http/ui/pages.h"
 #include "http/ui/release_pages_route.h"
 #include "http/ui/rollback_pages_route.h"
@@ -91,11 +95,15 @@ std::vector<std::string> PipelineNames(const std::vector<ui::PipelineRow>& rows)
   return names;
 }
 
+// A handful of queries whatever the catalog's size: live deployments,
+// pipelines with their last runs, then overview_page::LoadBlocks.
 Response OverviewPage(RequestContext& ctx, const Services& services) {
   auto cfg = services.config();
   ui::OverviewModel model;
   model.shell = ShellFor(services, ctx.principal);
-  model.now_rfc3339 = core::FormatRfc3339(services.clock->Now());
+  if (services.events != nullptr) model.shell.stream_url = "/api/v1/stream";
+  model.now = services.clock->Now();
+  model.now_rfc3339 = core::FormatRfc3339(model.now);
   model.environments = ui::EnvironmentCards(cfg->environments);
   auto live = services.store->runs().LiveDeployments();
   if (!live) return StoreErrorPage(ctx, live.error(), std::move(model.shell));
@@ -103,6 +111,8 @@ Response OverviewPage(RequestContext& ctx, const Services& services) {
   auto pipelines = PipelineRows(services, *cfg);
   if (!pipelines) return StoreErrorPage(ctx, pipelines.error(), std::move(model.shell));
   model.pipelines = std::move(*pipelines);
+  auto more = overview_page::LoadBlocks(services, *cfg, model);
+  if (!more) return StoreErrorPage(ctx, more.error(), std::move(model.shell));
   return HtmlPage(ctx.request, beast_http::status::ok, ui::RenderOverview(model));
 }
 
@@ -312,6 +322,9 @@ void AddUiRoutes(Router& router, const Services& services) {
   AddReleasePageRoutes(router, services);      // /releases, /releases/{id}
   AddWindowPageRoutes(router, services);       // /windows
   AddRollbackPageRoutes(router, services);     // /rollbacks
+  AddDocsAuditPageRoutes(router, services);    // /docs-audit
+  AddAuditLogPageRoutes(router, services);     // /audit
+  AddBadgeRoutes(router, services);            // /badge/...
 
   router.Add({beast_http::verb::get, "/static/*", "ui:static", Access::Public(), Exec::kInline,
               [](RequestContext& ctx) {

@@ -1,11 +1,15 @@
 // What the docs audit found over time and what was filed for it: one row per
 // documentation gap (keyed by the audit's stable fingerprint) with when it was
 // first and last seen, when it was fixed, its Jira ticket and whether that
-// ticket got the "fixed" comment. The Jira filer (tickets/filer.h) and later
-// the API and UI read and write it. Every state change is audited.
+// ticket got the "fixed" comment; and the AWS CLI exports uploaded through
+// the API, which every later audit run checks drift against. The Jira filer
+// (tickets/filer.h), the server's audit desk, the API and UI read and write
+// it. Every state change is audited.
 // Same failure rule and thread-safety as store.h.
 #pragma once
 
+#include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -14,6 +18,7 @@
 #include "core/audit.h"
 #include "core/clock.h"
 #include "core/result.h"
+#include "store/outbox_store.h"
 #include "store/page.h"
 
 namespace opsdeck::store {
@@ -68,6 +73,31 @@ struct GapQuery {
 };
 // Gaps are listed newest first (first_seen, then id).
 
+// The announcements one recorded audit run causes (docs.* notices routed to
+// channels), built from what it changed, inside its transaction so a run and
+// its announcements commit together. Empty entries: nothing to announce.
+using GapAnnouncer = std::function<std::vector<OutboxEntry>(const GapChanges&)>;
+
+// An uploaded AWS CLI export, without its body.
+struct AwsExportRecord {
+  int64_t id = 0;
+  std::string name;      // unique; uploading the same name replaces it
+  std::string commands;  // "aws ec2 describe-instances, ..." as the upload found them
+  int64_t resources = 0;
+  int64_t bytes = 0;     // of the body
+  core::TimePoint uploaded_at{};
+  std::string uploaded_by;  // Actor::ToString()
+  bool operator==(const AwsExportRecord&) const = default;
+};
+
+struct AwsExportBody {
+  std::string name;
+  std::string body;
+};
+
+// Longest export name: a file name, shown in the UI and in gap sources.
+inline constexpr size_t kMaxAwsExportNameBytes = 200;
+
 class DocsStore {
  public:
   virtual ~DocsStore() = default;
@@ -107,6 +137,31 @@ class DocsStore {
   // A cursor is only valid with the same filters; a malformed one is
   // kInvalidArgument.
   virtual core::Result<Page<GapRecord>> ListGaps(const GapQuery& query) = 0;
+
+  // RecordGaps, and in the same transaction appends the outbox entries
+  // `announce` builds from the changes (none when it is empty or returns
+  // none).
+  virtual core::Result<GapChanges> RecordGapsAnnounced(const std::vector<GapSighting>& seen,
+                                                       const std::vector<std::string>& gone,
+                                                       const GapAnnouncer& announce,
+                                                       const core::Actor& actor,
+                                                       std::string_view request_id) = 0;
+
+  // Stores an uploaded export (the caller has checked that it parses), or
+  // replaces the body of the one with the same name; audited
+  // ("docs_aws_export": "upload" / "replace", without the body).
+  // kInvalidArgument for an empty or over-long name or an empty body.
+  virtual core::Result<AwsExportRecord> PutAwsExport(std::string_view name, std::string_view body,
+                                                     std::string_view commands, int64_t resources,
+                                                     const core::Actor& actor,
+                                                     std::string_view request_id) = 0;
+  // Every stored export, by name.
+  virtual core::Result<std::vector<AwsExportRecord>> ListAwsExports() = 0;
+  // Every stored export's body, by name (what an audit run reads).
+  virtual core::Result<std::vector<AwsExportBody>> AwsExportBodies() = 0;
+  // Deletes one; audited ("delete"). kNotFound for an unknown name.
+  virtual core::Result<void> DeleteAwsExport(std::string_view name, const core::Actor& actor,
+                                             std::string_view request_id) = 0;
 };
 
 }  // namespace opsdeck::store

@@ -227,6 +227,37 @@ struct HealthPruneReport {
   int64_t hour_rollups = 0;
 };
 
+// One environment's health as the overview shows it (HealthOverview):
+// how many active targets are in each state, the worst few of them, and its
+// open incidents. Targets without an environment are grouped under "".
+struct StateCounts {
+  int64_t up = 0;
+  int64_t degraded = 0;
+  int64_t down = 0;
+  int64_t unknown = 0;
+  int64_t maintenance = 0;
+  int64_t& Of(core::TargetState s);
+  int64_t Total() const { return up + degraded + down + unknown + maintenance; }
+  bool operator==(const StateCounts&) const = default;
+};
+struct EnvironmentHealth {
+  std::string environment;
+  StateCounts counts;
+  // Active targets that are not up, worst first: core::TargetStateRank, then
+  // the longest in that state (oldest `since`), then config order.
+  std::vector<TargetStatus> worst;
+  int64_t open_incidents = 0;
+  std::vector<Incident> newest_incidents;  // open ones, newest first, without notes
+};
+
+// The in-memory definition of HealthOverview over listed targets and
+// incidents (the SQL store computes the same in grouped queries; the test
+// fakes call this). Sorted by environment name.
+std::vector<EnvironmentHealth> SummarizeHealth(const std::vector<TargetRecord>& targets,
+                                               const std::vector<Incident>& incidents,
+                                               int worst_per_environment,
+                                               int incidents_per_environment);
+
 // Builds the outbox entries that announce a person's change, from the row as
 // it is after the change, inside the change's transaction.
 using IncidentAnnouncer = std::function<std::vector<OutboxEntry>(const Incident&)>;
@@ -300,6 +331,13 @@ class HealthStore {
   virtual core::Result<void> EndMaintenance(int64_t id, core::TimePoint now,
                                             const core::Actor& actor,
                                             std::string_view request_id) = 0;
+
+  // The overview's health: per environment (sorted by name), state counts
+  // of the active targets, the worst `worst_per_environment` of them and the
+  // open incidents (count and the newest `incidents_per_environment`). A few
+  // grouped queries whatever the number of targets; never reads results.
+  virtual core::Result<std::vector<EnvironmentHealth>> HealthOverview(
+      int worst_per_environment, int incidents_per_environment) = 0;
 
   // Retention: raw results before raw_before, minute rollups before
   // minute_before, hour rollups before hour_before.

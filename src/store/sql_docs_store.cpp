@@ -171,6 +171,14 @@ core::Result<GapChanges> SqlDocsStore::RecordGaps(const std::vector<GapSighting>
                                                   const std::vector<std::string>& gone,
                                                   const core::Actor& actor,
                                                   std::string_view request_id) {
+  return RecordGapsAnnounced(seen, gone, GapAnnouncer(), actor, request_id);
+}
+
+core::Result<GapChanges> SqlDocsStore::RecordGapsAnnounced(const std::vector<GapSighting>& seen,
+                                                           const std::vector<std::string>& gone,
+                                                           const GapAnnouncer& announce,
+                                                           const core::Actor& actor,
+                                                           std::string_view request_id) {
   std::vector<const GapSighting*> unique;
   std::unordered_set<std::string_view> fingerprints;
   for (const GapSighting& s : seen) {
@@ -185,8 +193,16 @@ core::Result<GapChanges> SqlDocsStore::RecordGaps(const std::vector<GapSighting>
     }
   }
   if (auto r = CheckTextParams(texts); !r) return r.error();
-  return AuditedWrite<GapChanges>(db_, clock_, actor, request_id,
-                                  [&](Mutation& m) { return RecordIn(m, unique, gone); });
+  return AuditedWrite<GapChanges>(
+      db_, clock_, actor, request_id, [&](Mutation& m) -> core::Result<GapChanges> {
+        auto changes = RecordIn(m, unique, gone);
+        if (!changes || !announce) return changes;
+        const std::vector<OutboxEntry> entries = announce(*changes);
+        if (!entries.empty()) {
+          if (auto r = AppendOutbox(m.tx(), entries, m.now()); !r) return r.error();
+        }
+        return changes;
+      });
 }
 
 core::Result<GapRecord> SqlDocsStore::SetTicket(std::string_view fingerprint, std::string_view key,

@@ -1,5 +1,5 @@
 // DocsStore over a Database, written once for both backends
-// (007_docs_audit.sql has the table and why).
+// (007_docs_audit.sql and 008_docs_aws_exports.sql have the tables and why).
 // Thread-safety: safe from any thread; no mutable state of its own.
 #pragma once
 
@@ -29,6 +29,20 @@ class SqlDocsStore final : public DocsStore {
   core::Result<std::vector<GapRecord>> OpenGaps() override;
   core::Result<std::vector<GapRecord>> PendingComments() override;
   core::Result<Page<GapRecord>> ListGaps(const GapQuery& query) override;
+  core::Result<GapChanges> RecordGapsAnnounced(const std::vector<GapSighting>& seen,
+                                               const std::vector<std::string>& gone,
+                                               const GapAnnouncer& announce,
+                                               const core::Actor& actor,
+                                               std::string_view request_id) override;
+  // AWS exports (sql_docs_store_exports.cpp).
+  core::Result<AwsExportRecord> PutAwsExport(std::string_view name, std::string_view body,
+                                             std::string_view commands, int64_t resources,
+                                             const core::Actor& actor,
+                                             std::string_view request_id) override;
+  core::Result<std::vector<AwsExportRecord>> ListAwsExports() override;
+  core::Result<std::vector<AwsExportBody>> AwsExportBodies() override;
+  core::Result<void> DeleteAwsExport(std::string_view name, const core::Actor& actor,
+                                     std::string_view request_id) override;
 
  private:
   Database& db_;

@@ -2,7 +2,8 @@
 // (005_health.sql has the tables and why). The implementation is split by
 // concern: targets and heartbeat tokens (sql_health_store_targets.cpp),
 // results (_results.cpp), rollups and pruning (_rollups.cpp), incidents and
-// ApplyHealth (_incidents.cpp), maintenance windows (_maintenance.cpp).
+// ApplyHealth (_incidents.cpp), maintenance windows (_maintenance.cpp), the
+// overview's grouped health (_overview.cpp).
 // Thread-safety: safe from any thread. The only mutable state is a cache of
 // target name -> id (ids never change once assigned: retired targets keep
 // their row), guarded by a mutex and refilled from the database on a miss, so
@@ -65,6 +66,9 @@ class SqlHealthStore final : public HealthStore {
   core::Result<std::vector<MaintenanceWindow>> ListMaintenance(core::TimePoint now) override;
   core::Result<void> EndMaintenance(int64_t id, core::TimePoint now, const core::Actor& actor,
                                     std::string_view request_id) override;
+
+  core::Result<std::vector<EnvironmentHealth>> HealthOverview(
+      int worst_per_environment, int incidents_per_environment) override;
 
   core::Result<HealthPruneReport> PruneHealth(core::TimePoint raw_before,
                                               core::TimePoint minute_before,

@@ -216,6 +216,22 @@ core::Result<FilingReport> Filer::Record(const std::vector<const Gap*>& gaps,
   return report;
 }
 
+FilingReport Filer::CommentFixed() {
+  FilingReport report;
+  auto pending = store_.PendingComments();
+  if (!pending) {
+    report.stopped = pending.error();
+    return report;
+  }
+  for (size_t k = 0; k < pending->size(); ++k) {
+    if (!CommentOne((*pending)[k], report)) {
+      report.not_attempted = static_cast<int>(pending->size() - k - 1);
+      break;
+    }
+  }
+  return report;
+}
+
 core::Result<FilingReport> Filer::Preview(const std::vector<const Gap*>& gaps,
                                           const GapCoverage& covered) {
   FilingReport report;

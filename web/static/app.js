@@ -2,10 +2,14 @@
 // this file. Loaded with `defer` from /static/ (the CSP allows no inline script).
 //  1. <time datetime="…Z"> shows the viewer's local time; the UTC time moves to
 //     the tooltip. data-format="relative" shows "5 min ago"; "short", "time".
-//  2. Live updates: when <body data-stream="URL"> is set, one EventSource feeds
-//     every server-sent event to listeners of the `opsdeck:event` DOM event.
-//     Without the attribute, or when the stream answers an error (404 before the
-//     endpoint exists), nothing happens.
+//  2. Live updates: one EventSource per page, shared by every script. The
+//     stream names each event (`event: run.updated`), and EventSource hands
+//     named events only to listeners of that name, so every known type is
+//     listened to and re-dispatched as the DOM event `opsdeck:event` with
+//     detail {type, data (parsed JSON, {} when not JSON), id}. It opens at
+//     load when <body data-stream="URL"> is set, or on the first
+//     opsdeck.subscribe(types, fn) (a page script's way in; "*" is every
+//     type). When the stream answers an error (404, 503) nothing happens.
 //  3. opsdeck.fetch(url, opts): fetch() that sends the session's CSRF token
 //     (<meta name="csrf-token">) as X-CSRF-Token on same-origin requests other
 //     than GET/HEAD. Page scripts use it for every mutation.
@@ -49,21 +53,52 @@
     }
   }
 
-  function connectStream() {
-    const url = document.body.dataset.stream;
-    if (!url || !('EventSource' in window)) return;
+  // Every type /api/v1/stream sends (src/net/event_bus.h publishers and the
+  // stream's own resync/dropped, which mean "reload what you show").
+  const kEventTypes = [
+    'target.state', 'incident.updated', 'incident.note', 'maintenance.updated',
+    'release.updated', 'window.updated', 'rollback.updated', 'docs.audit',
+    'run.updated', 'deployment.recorded', 'resync', 'dropped',
+  ];
+  const kDefaultStream = '/api/v1/stream';
+  let source = null;
+
+  function dispatch(event) {
+    let data = {};
+    try { data = JSON.parse(event.data); } catch { /* not JSON: listeners still hear of it */ }
+    const detail = { type: event.type, data, id: event.lastEventId || '' };
+    document.dispatchEvent(new CustomEvent('opsdeck:event', { detail }));
+  }
+
+  function connectStream(url) {
+    if (source || !url || !('EventSource' in window)) return;
     const indicator = document.querySelector('[data-live]');
-    const source = new EventSource(url);
-    source.onopen = () => { if (indicator) indicator.hidden = false; };
-    source.onmessage = (event) => {
-      document.dispatchEvent(new CustomEvent('opsdeck:event', { detail: event }));
+    source = new EventSource(url);
+    source.onopen = () => {
+      if (indicator) indicator.hidden = false;
+      document.documentElement.dataset.stream = 'open';
     };
+    source.onmessage = dispatch;  // unnamed events, type "message"
+    for (const type of kEventTypes) source.addEventListener(type, dispatch);
     source.onerror = () => {
       if (indicator) indicator.hidden = true;
       // CLOSED means the server refused the stream (404, wrong type): give up
       // quietly. Otherwise EventSource reconnects by itself.
-      if (source.readyState === EventSource.CLOSED) source.close();
+      if (source.readyState === EventSource.CLOSED) {
+        source.close();
+        document.documentElement.dataset.stream = 'closed';
+      }
     };
+    window.addEventListener('pagehide', () => source.close());
+  }
+
+  // fn(detail) for each event whose type is in `types` ("*": any).
+  function subscribe(types, fn) {
+    const wanted = new Set(types);
+    document.addEventListener('opsdeck:event', (e) => {
+      if (wanted.has('*') || wanted.has(e.detail.type)) fn(e.detail);
+    });
+    connectStream(document.body.dataset.stream || kDefaultStream);
   }
 
   // Never sent to another origin, nor on reads (they must not need it).
@@ -96,12 +131,12 @@
     }
   }
 
-  // For page scripts of later pages: localizeTimes after inserting fresh
-  // markup, fetch for requests that change something.
-  window.opsdeck = Object.freeze({ localizeTimes, fetch: fetchWithCsrf });
+  // For page scripts: localizeTimes after inserting fresh markup, fetch for
+  // requests that change something, subscribe for live updates.
+  window.opsdeck = Object.freeze({ localizeTimes, fetch: fetchWithCsrf, subscribe });
 
   localizeTimes(document);
-  connectStream();
+  connectStream(document.body.dataset.stream);
   loadPageAssets();
   // Relative times drift; refresh them once a minute.
   if (document.querySelector('time[data-format="relative"]')) {

@@ -6,9 +6,10 @@
 //     CSRF token). On success the page's [data-fragment] parts are fetched
 //     again and swapped in place, without a reload; otherwise the API's
 //     message shows in the page's alert box.
-//  2. Live updates: its own EventSource on /api/v1/stream (the named events
-//     release.updated, window.updated, rollback.updated; resync and dropped
-//     mean "reload what you show") refreshes the fragments the same way.
+//  2. Live updates: app.js's shared stream (opsdeck.subscribe) delivers the
+//     named events release.updated, window.updated, rollback.updated (resync
+//     and dropped mean "reload what you show"); they refresh the fragments
+//     the same way.
 //  3. The windows calendar laid out again in the viewer's time zone, times
 //     in blocks as hh:mm, window choices in the viewer's zone.
 //  4. The rollback form's deployments, from GET /api/v1/deployments.
@@ -16,7 +17,6 @@
 (() => {
   'use strict';
 
-  const kStream = '/api/v1/stream';
   const kRefreshDelayMs = 150;
   const clock = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' });
   const shortTime = new Intl.DateTimeFormat(undefined, { weekday: 'short', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' });
@@ -130,24 +130,11 @@
     timer = setTimeout(() => refresh(), kRefreshDelayMs);
   }
 
+  // Through app.js's one shared stream connection (opsdeck.subscribe).
   function listen(kinds, wanted) {
-    if (!('EventSource' in window)) return;
-    const source = new EventSource(kStream);
-    const live = document.querySelector('[data-live]');
-    source.onopen = () => { if (live) live.hidden = false; };
-    source.onerror = () => {
-      if (live) live.hidden = true;
-      if (source.readyState === EventSource.CLOSED) source.close();
-    };
-    for (const kind of kinds) {
-      source.addEventListener(kind, (event) => {
-        let data = {};
-        try { data = JSON.parse(event.data); } catch { /* refresh anyway */ }
-        if (wanted(kind, data)) refreshSoon();
-      });
-    }
-    for (const kind of ['resync', 'dropped']) source.addEventListener(kind, refreshSoon);
-    window.addEventListener('pagehide', () => source.close());
+    window.opsdeck.subscribe([...kinds, 'resync', 'dropped'], ({ type, data }) => {
+      if (type === 'resync' || type === 'dropped' || wanted(type, data)) refreshSoon();
+    });
   }
 
   // ---- release page and list ----

@@ -26,6 +26,8 @@ void ReadDocsAudit(const Value& value, DocsAuditConfig* out);
 void ReadJira(const Value& value, JiraConfig* out);
 void ReadReleases(const Value& value, ReleasesConfig* out);
 void ReadRollback(const Value& value, std::map<std::string, RollbackActionConfig>* out);
+// Reads `demo:`; `sources` (already read) must hold what the demo posts to.
+void ReadDemo(const Value& value, const SourcesConfig& sources, DemoConfig* out);
 
 // Shared pieces.
 HeaderList ReadHeaders(const Value& value);

@@ -19,6 +19,7 @@ void AddApiRoutes(Router& router, const Services& services) {
   AddWindowRoutes(router, services);
   AddGateRoutes(router, services);
   AddRollbackRoutes(router, services);
+  AddDocsAuditRoutes(router, services);
 }
 
 }  // namespace opsdeck::http

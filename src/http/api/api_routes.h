@@ -28,5 +28,8 @@ void AddReleaseRoutes(Router& router, const Services& services);
 void AddWindowRoutes(Router& router, const Services& services);
 void AddGateRoutes(Router& router, const Services& services);
 void AddRollbackRoutes(Router& router, const Services& services);
+// The documentation audit (api/docs_audit.cpp) through services.docs_audit
+// (503 when it is null).
+void AddDocsAuditRoutes(Router& router, const Services& services);
 
 }  // namespace opsdeck::http

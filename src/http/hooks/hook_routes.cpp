@@ -192,6 +192,28 @@ Prepared PrepareAws(RequestContext& ctx, const Services& services, SourceSetCach
   return PrepareParsed(ctx, services, set, hooks, name, std::move(outcome));
 }
 
+// After a committed, non-duplicate delivery: each changed run as
+// `run.updated` and each recorded deployment as `deployment.recorded` on the
+// event stream (small JSON; readers fetch what they show).
+void PublishIntake(const Services& services, const store::IntakeResult& stored) {
+  if (services.events == nullptr || stored.duplicate) return;
+  for (const core::Run& run : stored.changed) {
+    boost::json::object o{{"id", run.id},
+                          {"pipeline", run.pipeline},
+                          {"environment", run.environment},
+                          {"status", core::RunStatusName(run.status)},
+                          {"version", run.version}};
+    services.events->Publish("run.updated", boost::json::serialize(o));
+  }
+  for (const core::Deployment& d : stored.deployments) {
+    boost::json::object o{{"environment", d.environment},
+                          {"pipeline", d.pipeline},
+                          {"version", d.version},
+                          {"commit", d.commit}};
+    services.events->Publish("deployment.recorded", boost::json::serialize(o));
+  }
+}
+
 // Blocking: for sources whose parsing may block (SNS certificate fetches).
 Response HandleHook(RequestContext& ctx, const Services& services, SourceSetCache& cache,
                     const IntakeHooks& hooks, const std::string& name) {
@@ -201,6 +223,7 @@ Response HandleHook(RequestContext& ctx, const Services& services, SourceSetCach
   auto stored = services.store->runs().Ingest(p.request);
   if (stored && stored->outbox_appended > 0 && services.notify_wake) services.notify_wake();
   if (stored && !stored->duplicate && services.on_intake) services.on_intake(*stored);
+  if (stored) PublishIntake(services, *stored);
   return Answer(ctx.request, p, stored);
 }
 
@@ -220,6 +243,7 @@ void HandleHookAsync(RequestContext& ctx, Reply reply, const Services& services,
       [p, req, &services, reply = std::move(reply)](core::Result<store::IntakeResult> stored) {
         if (stored && stored->outbox_appended > 0 && services.notify_wake) services.notify_wake();
         if (stored && !stored->duplicate && services.on_intake) services.on_intake(*stored);
+        if (stored) PublishIntake(services, *stored);
         auto shared = std::make_shared<core::Result<store::IntakeResult>>(std::move(stored));
         reply([p, req, shared]() { return Answer(*req, *p, *shared); });
       });

@@ -8,6 +8,8 @@
 #include <string>
 
 #include "core/run_tracker.h"
+#include "http/ui/assets.h"
+#include "http/ui/overview_view.h"
 #include "http/ui/run_pages.h"
 #include "http/ui/shell.h"
 
@@ -98,14 +100,29 @@ data PipelineItem(const PipelineRow& p) {
   return item;
 }
 
-data EnvironmentList(std::vector<EnvironmentCard> cards, const std::vector<DeploymentRow>& live,
-                     const std::vector<PipelineRow>& pipelines) {
+// Each environment's deployments, newest first, as the model lists them.
+std::map<std::string_view, std::vector<DeploymentRow>> RecentByEnvironment(
+    const std::vector<DeploymentRow>& recent) {
+  std::map<std::string_view, std::vector<DeploymentRow>> out;
+  for (const DeploymentRow& d : recent) out[d.deployment.environment].push_back(d);
+  return out;
+}
+
+data EnvironmentList(const OverviewModel& model) {
+  std::vector<EnvironmentCard> cards = model.environments;
   std::stable_sort(cards.begin(), cards.end(),
                    [](const EnvironmentCard& a, const EnvironmentCard& b) {
                      return a.position < b.position;
                    });
   std::map<std::string_view, const DeploymentRow*> live_by_env;
-  for (const DeploymentRow& d : live) live_by_env.emplace(d.deployment.environment, &d);
+  for (const DeploymentRow& d : model.live) live_by_env.emplace(d.deployment.environment, &d);
+  std::map<std::string_view, const store::EnvironmentHealth*> health_by_env;
+  for (const store::EnvironmentHealth& h : model.health) health_by_env.emplace(h.environment, &h);
+  const auto recent = RecentByEnvironment(model.recent_deployments);
+  const auto find = [](const auto& map, std::string_view key) {
+    const auto it = map.find(key);
+    return it == map.end() ? nullptr : it->second;
+  };
   data list{data::type::list};
   for (std::size_t i = 0; i < cards.size(); ++i) {
     const bool has_next = i + 1 < cards.size();
@@ -116,11 +133,18 @@ data EnvironmentList(std::vector<EnvironmentCard> cards, const std::vector<Deplo
     env.set("env_protected", cards[i].is_protected);
     env.set("env_has_next", has_next);
     env.set("env_next_name", has_next ? cards[i + 1].name : std::string());
-    const auto found = live_by_env.find(cards[i].name);
-    SetLive(env, found == live_by_env.end() ? nullptr : found->second);
+    SetLive(env, find(live_by_env, cards[i].name));
+    internal::SetHealth(env, cards[i].name, find(health_by_env, cards[i].name));
+    if (has_next) {
+      const auto from = recent.find(cards[i].name);
+      internal::SetWaiting(
+          env, from == recent.end()
+                   ? std::vector<DeploymentRow>{}
+                   : WaitingForPromotion(from->second, find(live_by_env, cards[i + 1].name)));
+    }
     data items{data::type::list};
     bool any = false;
-    for (const PipelineRow& p : pipelines) {
+    for (const PipelineRow& p : model.pipelines) {
       if (p.environment != cards[i].name) continue;
       items.push_back(PipelineItem(p));
       any = true;
@@ -154,7 +178,11 @@ std::string RenderOverview(const OverviewModel& model) {
   page.set("now", model.now_rfc3339);
   page.set("now_human", HumanUtc(model.now_rfc3339));
   page.set("legend", Legend());
-  page.set("environments", EnvironmentList(model.environments, model.live, model.pipelines));
+  page.set("environments", EnvironmentList(model));
+  page.set("windows", internal::WindowsBlock(model));
+  page.set("releases", internal::ReleasesBlock(model));
+  page.set("docs", internal::DocsBlock(model));
+  page.set("page_js", std::string(StaticUrl("/static/overview.js")));
   return RenderPage(Page::kOverview, "Overview", model.shell, "overview", std::move(page));
 }
 

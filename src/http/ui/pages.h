@@ -14,7 +14,10 @@
 #include <vector>
 
 #include "core/environment.h"
+#include "core/release.h"
 #include "core/run.h"
+#include "core/window_schedule.h"
+#include "store/health_store.h"
 
 namespace opsdeck::http::ui {
 
@@ -81,8 +84,31 @@ struct DeploymentRow {
   core::Deployment deployment;
 };
 
+// Documentation coverage from the newest docs audit: items without a gap
+// out of all items, overall and per environment.
+struct CoverageFigure {
+  std::string name;  // an environment; empty for the overall figure
+  int items = 0;
+  int documented = 0;
+};
+struct DocsCoverageCard {
+  core::TimePoint audited_at{};
+  CoverageFigure overall;
+  std::vector<CoverageFigure> environments;  // promotion order
+  int failing_gaps = 0;
+};
+
+// How many of each list an overview column shows (the rest is "+N more",
+// linked to the full page), so a column's height never depends on the data.
+inline constexpr int kOverviewWorstTargets = 3;
+inline constexpr int kOverviewIncidents = 3;
+inline constexpr int kOverviewWaiting = 3;
+inline constexpr int kOverviewWindows = 6;
+inline constexpr int kOverviewReleases = 3;
+
 struct OverviewModel {
   ShellModel shell;
+  core::TimePoint now{};
   std::string now_rfc3339;  // core::FormatRfc3339(clock.Now()): "as of" time
   // Shown in ascending `position`; equal positions keep the given order.
   std::vector<EnvironmentCard> environments;
@@ -90,13 +116,40 @@ struct OverviewModel {
   std::vector<DeploymentRow> live;
   // Each is listed in its environment's column, in the given order.
   std::vector<PipelineRow> pipelines;
+  // Each environment's recent deployments, newest first (the store's
+  // deployment list per environment): what is waiting to be promoted is
+  // computed from them (WaitingForPromotion).
+  std::vector<DeploymentRow> recent_deployments;
+  // HealthStore::HealthOverview(kOverviewWorstTargets, kOverviewIncidents);
+  // an environment without an entry has no targets and no open incident.
+  std::vector<store::EnvironmentHealth> health;
+  // Release windows and freezes that have not ended, by start (the next two
+  // weeks); `windows_available` false when the release desk is not wired.
+  bool windows_available = false;
+  std::vector<core::WindowOccurrence> windows;
+  // Releases in progress, then planned ones, with their checklists.
+  std::vector<core::Release> active_releases;
+  // nullopt: no audit has finished yet ("not audited yet").
+  std::optional<DocsCoverageCard> docs;
 };
 
 // The environments as the overview shows them (config or store order kept).
 std::vector<EnvironmentCard> EnvironmentCards(const std::vector<core::Environment>& environments);
 
-// GET /: the environments in promotion order, one column each, with the live
-// version and each pipeline's last run.
+// What environment A has that the next one, B, does not yet: A's deployments
+// (`from_recent`, newest first) newer than the newest of them that put B's
+// live version there (matched by version, else by commit), one per version.
+// Without such a match (B has nothing live, or B's version never went through
+// A in `from_recent`), every listed deployment of A counts, except that a
+// version equal to B's is never waiting. Deployments with neither version
+// nor commit are skipped.
+std::vector<DeploymentRow> WaitingForPromotion(const std::vector<DeploymentRow>& from_recent,
+                                               const DeploymentRow* to_live);
+
+// GET /: the environments in promotion order, one column each (live version,
+// each pipeline's last run, health, open incidents, what waits to be
+// promoted to the next), then the coming windows, the active releases with
+// their progress per role, and documentation coverage.
 std::string RenderOverview(const OverviewModel& model);
 
 // GET /login (and POST /login with an error): a centred sign-in card without

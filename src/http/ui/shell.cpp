@@ -34,8 +34,8 @@ constexpr NavEntry kNavigation[] = {
     {Page::kServices, "Operations", "Services & servers", "/targets", "server", true},
     {Page::kIncidents, "Operations", "Incidents", "/incidents", "incident", true},
     {Page::kNotifications, "Records", "Notifications", "/notifications", "bell", true},
-    {Page::kDocsAudit, "Records", "Docs audit", "/docs-audit", "docs", false},
-    {Page::kAuditLog, "Records", "Audit log", "/audit", "audit", false},
+    {Page::kDocsAudit, "Records", "Docs audit", "/docs-audit", "docs", true},
+    {Page::kAuditLog, "Records", "Audit log", "/audit", "audit", true},
 };
 
 // The policy minus frame-ancestors, which browsers ignore (with a console

@@ -46,6 +46,11 @@ class FakeHealthStore final : public store::HealthStore {
     last_target_query = q;
     return targets;
   }
+  core::Result<std::vector<store::EnvironmentHealth>> HealthOverview(int worst,
+                                                                     int newest) override {
+    if (unavailable) return core::Error::Unavailable("store down");
+    return store::SummarizeHealth(targets, incidents, worst, newest);
+  }
   core::Result<std::optional<store::TargetRecord>> GetTarget(std::string_view name) override {
     if (unavailable) return core::Error::Unavailable("store down");
     for (const auto& t : targets) {

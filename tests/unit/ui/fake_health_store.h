@@ -32,6 +32,7 @@ class FakeHealthStore : public store::HealthStore {
   std::optional<store::ResultQuery> last_result_query;
   std::optional<store::IncidentQuery> last_incident_query;
   int list_targets_calls = 0;
+  int health_overview_calls = 0;
 
   core::Result<std::vector<store::TargetRecord>> ListTargets(
       const store::TargetQuery& /*query*/) override {
@@ -101,6 +102,12 @@ class FakeHealthStore : public store::HealthStore {
       if (!i.ended_at) out.push_back(i);
     }
     return out;
+  }
+  core::Result<std::vector<store::EnvironmentHealth>> HealthOverview(int worst,
+                                                                     int newest) override {
+    ++health_overview_calls;
+    if (fail) return *fail;
+    return store::SummarizeHealth(targets, incidents, worst, newest);
   }
   core::Result<std::optional<store::Incident>> GetIncident(int64_t id) override {
     if (fail) return *fail;

@@ -89,12 +89,16 @@ TEST(RenderOverview, MarksOnlyTheProtectedEnvironment) {
   EXPECT_THAT(html.substr(marker, 400), HasSubstr(">protected</span>"));
 }
 
-TEST(RenderOverview, HasThePlaceholdersLaterIssuesFill) {
+TEST(RenderOverview, SaysWhatIsEmptyInEachBlock) {
   const std::string html = RenderOverview(FourEnvironments());
   EXPECT_THAT(html, HasSubstr("Live version"));
   EXPECT_THAT(html, HasSubstr("none reported yet"));
-  EXPECT_THAT(html, HasSubstr("no checks yet"));
+  EXPECT_THAT(html, HasSubstr("no targets in the catalog"));
+  EXPECT_THAT(html, HasSubstr("none open"));
   EXPECT_THAT(html, HasSubstr("to <strong>staging</strong>: nothing waiting"));
+  EXPECT_THAT(html, HasSubstr("release windows are not available"));
+  EXPECT_THAT(html, HasSubstr("no release planned or in progress"));
+  EXPECT_THAT(html, HasSubstr("not audited yet"));
 }
 
 TEST(RenderOverview, LegendNamesEveryStateInWordsAndIcons) {
@@ -177,15 +181,14 @@ TEST(RenderOverview, ShowsTheTimeInUtcUntilTheScriptLocalizesIt) {
               HasSubstr("<time datetime=\"2026-03-10T14:02:11.123Z\">2026-03-10 14:02:11 UTC</time>"));
 }
 
-TEST(RenderOverview, NavigationMarksTheCurrentPageAndUnbuiltOnes) {
+TEST(RenderOverview, NavigationMarksTheCurrentPageAndLinksEveryPage) {
   const std::string html = RenderOverview(FourEnvironments());
   EXPECT_THAT(html, HasSubstr("href=\"/\" aria-current=\"page\""));
-  for (const char* built :
-       {"/pipelines", "/deployments", "/unmatched", "/releases", "/windows", "/rollbacks"}) {
+  for (const char* built : {"/pipelines", "/deployments", "/unmatched", "/releases", "/windows",
+                            "/rollbacks", "/docs-audit", "/audit"}) {
     EXPECT_THAT(html, HasSubstr(std::string("href=\"") + built + "\"")) << built;
   }
-  EXPECT_THAT(html, HasSubstr("title=\"Audit log: coming soon\""));
-  EXPECT_THAT(html, Not(HasSubstr("href=\"/audit\"")));  // no links to missing pages
+  EXPECT_THAT(html, Not(HasSubstr("coming soon")));  // every page is built now
   for (const char* label : {"Overview", "Pipelines", "Deployments", "Unmatched", "Releases",
                             "Windows", "Rollbacks", "Services &amp; servers", "Incidents",
                             "Docs audit", "Audit log"}) {
