@@ -1,5 +1,6 @@
 #include "app/monitoring.h"
 
+#include "app/notifications.h"
 #include "core/cron_schedule.h"
 #include "core/incident_notices.h"
 #include "net/log.h"
@@ -44,11 +45,7 @@ core::Result<std::unique_ptr<Monitoring>> Monitoring::Start(store::Store& store,
   deps.events = &events;
   deps.notify_wake = std::move(notify_wake);
   deps.fresh_token = [] { return net::RandomToken(24); };
-  deps.route = [&holder](const core::Notice& notice) {
-    std::vector<store::OutboxEntry> out;
-    notify::Router(*holder.Get()).Route(notice, &out);
-    return out;
-  };
+  deps.route = RouteWithCurrentConfig(holder);
   auto created = monitor::HealthMonitor::Create(std::move(deps), std::move(options));
   if (!created) return created.error();
   m->monitor_ = std::move(*created);

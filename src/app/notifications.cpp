@@ -16,6 +16,7 @@
 #include "net/log.h"
 #include "notify/channel_factory.h"
 #include "notify/curl_transport.h"
+#include "notify/router.h"
 
 namespace opsdeck::app {
 namespace {
@@ -77,6 +78,15 @@ std::string NotifyUserAgent(config::ChannelType type) {
     return std::string("DiscordBot (https://github.com/opsdeck/opsdeck, ") + kVersion + ")";
   }
   return std::string("opsdeck/") + kVersion;
+}
+
+std::function<std::vector<store::OutboxEntry>(const core::Notice&)> RouteWithCurrentConfig(
+    ConfigHolder& holder) {
+  return [&holder](const core::Notice& notice) {
+    std::vector<store::OutboxEntry> out;
+    notify::Router(*holder.Get()).Route(notice, &out);
+    return out;
+  };
 }
 
 Notifications::Notifications(store::OutboxStore& outbox, const core::Clock& clock,

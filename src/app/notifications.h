@@ -3,10 +3,14 @@
 // outbox dispatcher, rebuilt on config reload. Thread-safe.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <string>
+#include <vector>
 
+#include "app/config_holder.h"
 #include "config/config.h"
+#include "core/notification.h"
 #include "core/clock.h"
 #include "notify/dispatcher.h"
 #include "store/outbox_store.h"
@@ -16,6 +20,12 @@ namespace opsdeck::app {
 // Discord asks for "DiscordBot (https://github.com/opsdeck/opsdeck, <version>)";
 // the others get "opsdeck/<version>".
 std::string NotifyUserAgent(config::ChannelType type);
+
+// Routes a notice with the config snapshot current at the call, so a
+// reload's routes apply to the next announcement: what the monitor, the
+// release desk and the docs audit call inside their transactions.
+std::function<std::vector<store::OutboxEntry>(const core::Notice&)> RouteWithCurrentConfig(
+    ConfigHolder& holder);
 
 class Notifications {
  public:

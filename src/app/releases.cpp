@@ -1,7 +1,7 @@
 #include "app/releases.h"
 
+#include "app/notifications.h"
 #include "net/log.h"
-#include "notify/router.h"
 #include "release/window_config.h"
 
 namespace opsdeck::app {
@@ -15,11 +15,7 @@ core::Result<std::unique_ptr<Releases>> Releases::Start(store::Store& store,
   deps.clock = &clock;
   deps.config = [&holder] { return holder.Get(); };
   // Routed with the snapshot current when the change commits, like incidents.
-  deps.route = [&holder](const core::Notice& notice) {
-    std::vector<store::OutboxEntry> out;
-    notify::Router(*holder.Get()).Route(notice, &out);
-    return out;
-  };
+  deps.route = RouteWithCurrentConfig(holder);
   deps.events = &events;
   deps.notify_wake = std::move(notify_wake);
   auto desk = release::ReleaseDesk::Create(std::move(deps));

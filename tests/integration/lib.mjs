@@ -71,8 +71,23 @@ jira:
 // Every answer fetched in this process is kept for the leak scan.
 const received = [];
 const realFetch = globalThis.fetch;
+// A kept-alive connection the server closes as idle (idle_timeout) can race
+// the next request sent on it; HTTP lets a client retry an idempotent
+// request once on a fresh connection then (RFC 9112, 9.3.1), as browsers do.
+// undici reports it as "fetch failed" with the socket error as the cause.
+function closedUnderUs(error) {
+  return error instanceof TypeError &&
+    ['UND_ERR_SOCKET', 'UND_ERR_CLOSED', 'ECONNRESET', 'EPIPE'].includes(error.cause?.code);
+}
 globalThis.fetch = async (...args) => {
-  const r = await realFetch(...args);
+  let r;
+  try {
+    r = await realFetch(...args);
+  } catch (error) {
+    const method = (args[1]?.method || args[0]?.method || 'GET').toUpperCase();
+    if (!['GET', 'HEAD'].includes(method) || !closedUnderUs(error)) throw error;
+    r = await realFetch(...args);
+  }
   const copy = r.clone();
   received.push(copy.text().then((t) => `${JSON.stringify([...r.headers])}\n${t}`).catch(() => ''));
   return r;

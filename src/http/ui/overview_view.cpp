@@ -32,6 +32,14 @@ std::string_view KeyOf(const core::Deployment& d) {
   return d.version.empty() ? std::string_view(d.commit) : std::string_view(d.version);
 }
 
+// The same release in two environments: equal versions when both carry one,
+// else equal commits (a development deploy of a commit that staging later
+// ran under a version tag has reached staging).
+bool SameRelease(const core::Deployment& a, const core::Deployment& b) {
+  if (!a.version.empty() && !b.version.empty()) return a.version == b.version;
+  return !a.commit.empty() && a.commit == b.commit;
+}
+
 // Share in whole percent, rounded down so 99.6% never reads as complete.
 std::string Percent(int part, int whole) {
   if (whole <= 0) return "—";
@@ -75,14 +83,13 @@ core::TargetState Headline(const store::StateCounts& c) {
 
 std::vector<DeploymentRow> WaitingForPromotion(const std::vector<DeploymentRow>& from_recent,
                                                const DeploymentRow* to_live) {
-  const std::string to_key =
-      to_live == nullptr ? std::string() : std::string(KeyOf(to_live->deployment));
   std::vector<DeploymentRow> waiting;
   std::set<std::string_view> seen;
   for (const DeploymentRow& d : from_recent) {
     const std::string_view key = KeyOf(d.deployment);
     if (key.empty()) continue;
-    if (!to_key.empty() && key == to_key) break;  // everything older already reached B
+    // Everything older already reached B.
+    if (to_live != nullptr && SameRelease(d.deployment, to_live->deployment)) break;
     if (seen.insert(key).second) waiting.push_back(d);
   }
   return waiting;

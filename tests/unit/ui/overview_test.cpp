@@ -100,6 +100,13 @@ TEST(WaitingForPromotion, MatchesByCommitWhenThereIsNoVersion) {
   EXPECT_EQ(waiting[0].deployment.commit, "cccc");
   // A deployment with neither version nor commit is never listed.
   EXPECT_EQ(WaitingForPromotion(dev, nullptr).size(), 2u);
+  // Staging runs the newest development commit under a version tag: it has
+  // reached staging, nothing waits (seen in the demo: untagged development
+  // deploys, tagged staging ones).
+  const DeploymentRow tagged = Deploy(10, "staging", "1.4.4", "cccc", kNow);
+  EXPECT_TRUE(WaitingForPromotion(dev, &tagged).empty());
+  const DeploymentRow older_tagged = Deploy(11, "staging", "1.4.3", "bbbb", kNow);
+  ASSERT_EQ(WaitingForPromotion(dev, &older_tagged).size(), 1u);
 }
 
 TEST(RenderOverview, ShowsWhatWaitsBetweenAdjacentColumns) {
