@@ -9,10 +9,9 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 
 import { start as startJira } from '../integration/jira_emulator.mjs';
-import { launchBrowser, runCli, screenshot, startServer, watchedPage } from './lib.mjs';
+import { launchBrowser, runCli, screenshot, signIn as signInAs, startServer, watchedPage } from './lib.mjs';
 
 const PASSWORD = 'correct-horse-battery-staple-42';
-const COOKIE = 'opsdeck_session';
 const JIRA_TOKEN = 'e2e-jira-token-0123456789';
 const EMAIL = 'ops@acme.example';
 
@@ -45,16 +44,7 @@ describe('the docs audit page', () => {
   let browser;
   let cookies;
 
-  async function signIn(user) {
-    const login = await fetch(`${server.url}/login`, {
-      method: 'POST',
-      redirect: 'manual',
-      headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ username: user, password: PASSWORD, next: '/' }).toString(),
-    });
-    assert.equal(login.status, 303, `sign-in of ${user}`);
-    return login.headers.getSetCookie().map((c) => c.split(';')[0]).find((c) => c.startsWith(`${COOKIE}=`));
-  }
+  const signIn = (user) => signInAs(server.url, user, PASSWORD);
 
   async function visit(user, path, check) {
     const { context, page, problems } = await watchedPage(browser, { viewport: { width: 1280, height: 900 } });

@@ -11,6 +11,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import assert from 'node:assert/strict';
 import { chromium } from 'playwright-core';
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -262,4 +263,51 @@ export function rawGet(baseUrl, rawPath, headers = {}) {
     req.setTimeout(5000, () => req.destroy(new Error(`GET ${rawPath} timed out`)));
     req.end();
   });
+}
+
+/** The session cookie's name (auth.session.cookie_name's default). */
+export const SESSION_COOKIE = 'opsdeck_session';
+
+/**
+ * Signs `user` in with the login form outside the browser; resolves the
+ * "opsdeck_session=..." pair to send as a Cookie header.
+ */
+export async function signIn(baseUrl, user, password) {
+  const login = await fetch(`${baseUrl}/login`, {
+    method: 'POST',
+    redirect: 'manual',
+    headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ username: user, password, next: '/' }).toString(),
+  });
+  assert.equal(login.status, 303, `sign-in of ${user}`);
+  const cookie = login.headers.getSetCookie().map((c) => c.split(';')[0])
+    .find((c) => c.startsWith(`${SESSION_COOKIE}=`));
+  assert.ok(cookie, `a session cookie for ${user}`);
+  return cookie;
+}
+
+/**
+ * One JSON API call with a bearer token; resolves { status, json, text }
+ * (json is null when the answer is not JSON).
+ */
+export async function apiCall(baseUrl, token, method, path, body) {
+  const res = await fetch(`${baseUrl}${path}`, {
+    method,
+    headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json', Accept: 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+    signal: AbortSignal.timeout(10000),
+  });
+  const text = await res.text();
+  let json = null;
+  try { json = JSON.parse(text); } catch { /* not JSON */ }
+  return { status: res.status, json, text };
+}
+
+/** Relative luminance of a computed "rgb(r, g, b)" colour, 0 (black) to 1. */
+export function luminance(rgb) {
+  const [r, g, b] = rgb.match(/\d+(\.\d+)?/g).slice(0, 3).map(Number).map((c) => {
+    const s = c / 255;
+    return s <= 0.03928 ? s / 12.92 : ((s + 0.055) / 1.055) ** 2.4;
+  });
+  return 0.2126 * r + 0.7152 * g + 0.0722 * b;
 }

@@ -8,23 +8,14 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 
-import { launchBrowser, runCli, screenshot, startServer, watchedPage } from './lib.mjs';
+import { launchBrowser, luminance, runCli, screenshot, SESSION_COOKIE, startServer, watchedPage } from './lib.mjs';
 
 const USER = 'alice';
 const ROLE = 'admin';
 const PASSWORD = 'correct-horse-battery-staple-42';
-const COOKIE = 'opsdeck_session';
+const COOKIE = SESSION_COOKIE;
 const DESKTOP = { viewport: { width: 1280, height: 800 } };
 const PHONE = { viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true };
-
-// Relative luminance of a computed "rgb(r, g, b)" colour, 0 (black) to 1.
-function luminance(rgb) {
-  const [r, g, b] = rgb.match(/\d+(\.\d+)?/g).slice(0, 3).map(Number).map((c) => {
-    const s = c / 255;
-    return s <= 0.03928 ? s / 12.92 : ((s + 0.055) / 1.055) ** 2.4;
-  });
-  return 0.2126 * r + 0.7152 * g + 0.0722 * b;
-}
 
 function form(fields) {
   return { 'content-type': 'application/x-www-form-urlencoded', body: new URLSearchParams(fields).toString() };

@@ -13,10 +13,9 @@ import assert from 'node:assert/strict';
 import http from 'node:http';
 import { after, before, describe, test } from 'node:test';
 
-import { freePort, launchBrowser, runCli, screenshot, startServer, watchedPage } from './lib.mjs';
+import { freePort, launchBrowser, runCli, screenshot, signIn as signInAs, startServer, watchedPage } from './lib.mjs';
 
 const PASSWORD = 'correct-horse-battery-staple-42';
-const COOKIE = 'opsdeck_session';
 const HOSTILE = '<img src=x onerror=alert(1)>';
 const POLL_MS = 20000;
 const ROLLUP_MS = 75000;  // a minute to close, and its rollup to be written
@@ -28,18 +27,7 @@ describe('monitoring pages', () => {
   let cookies;   // role -> "opsdeck_session=..."
   let incidentId;
 
-  async function signIn(user) {
-    const login = await fetch(`${server.url}/login`, {
-      method: 'POST',
-      redirect: 'manual',
-      headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ username: user, password: PASSWORD, next: '/' }).toString(),
-    });
-    assert.equal(login.status, 303, `sign-in of ${user}`);
-    const cookie = login.headers.getSetCookie().map((c) => c.split(';')[0]).find((c) => c.startsWith(`${COOKIE}=`));
-    assert.ok(cookie, 'a session cookie');
-    return cookie;
-  }
+  const signIn = (user) => signInAs(server.url, user, PASSWORD);
 
   // Polls a page's HTML (as the devops user) until `ready(html)` holds.
   async function waitForPage(path, ready, what) {

@@ -14,11 +14,10 @@ import { after, before, describe, test } from 'node:test';
 
 import { deliver, generic } from '../integration/events.mjs';
 import { SECRETS } from '../integration/lib.mjs';
-import { freePort, launchBrowser, runCli, screenshot, startServer, watchedPage } from './lib.mjs';
+import { freePort, launchBrowser, runCli, screenshot, signIn as signInAs, startServer, watchedPage } from './lib.mjs';
 
 const USER = 'carol';
 const PASSWORD = 'correct-horse-battery-staple-42';
-const COOKIE = 'opsdeck_session';
 const CLOSED_URL = 'http://127.0.0.1:9/api/webhooks/1/x';  // port 9 (discard): nobody listens
 const HOSTILE_ANSWER = '<script>alert(1)</script> no such hook';
 const POLL_MS = 20000;
@@ -133,15 +132,7 @@ notifications:
       },
     });
 
-    const login = await fetch(`${server.url}/login`, {
-      method: 'POST',
-      redirect: 'manual',
-      headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ username: USER, password: PASSWORD, next: '/' }).toString(),
-    });
-    assert.equal(login.status, 303);
-    cookie = login.headers.getSetCookie().map((c) => c.split(';')[0]).find((c) => c.startsWith(`${COOKIE}=`));
-    assert.ok(cookie, 'a session cookie');
+    cookie = await signInAs(server.url, USER, PASSWORD);
 
     const now = Date.now();
     const iso = (ms) => new Date(ms).toISOString().replace(/\.\d+Z$/, 'Z');

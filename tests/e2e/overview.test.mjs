@@ -14,7 +14,7 @@ import { after, before, describe, test } from 'node:test';
 
 import { deliver, generic } from '../integration/events.mjs';
 import { SECRETS } from '../integration/lib.mjs';
-import { freePort, launchBrowser, rawGet, screenshot, startServer, watchedPage } from './lib.mjs';
+import { freePort, launchBrowser, luminance, rawGet, screenshot, startServer, watchedPage } from './lib.mjs';
 
 const ENVIRONMENTS = [
   { name: 'development' },
@@ -23,15 +23,6 @@ const ENVIRONMENTS = [
   { name: 'production', protected: true },
 ];
 const NAMES = ENVIRONMENTS.map((e) => e.name);
-
-// Relative luminance of a computed "rgb(r, g, b)" colour, 0 (black) to 1.
-function luminance(rgb) {
-  const [r, g, b] = rgb.match(/\d+(\.\d+)?/g).slice(0, 3).map(Number).map((c) => {
-    const s = c / 255;
-    return s <= 0.03928 ? s / 12.92 : ((s + 0.055) / 1.055) ** 2.4;
-  });
-  return 0.2126 * r + 0.7152 * g + 0.0722 * b;
-}
 
 describe('overview', () => {
   let server;

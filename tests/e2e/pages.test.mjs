@@ -18,7 +18,7 @@ import { after, before, describe, test } from 'node:test';
 
 import { deliver, generic } from '../integration/events.mjs';
 import { SECRETS } from '../integration/lib.mjs';
-import { freePort, launchBrowser, screenshot, startServer, watchedPage } from './lib.mjs';
+import { apiCall, freePort, launchBrowser, screenshot, startServer, watchedPage } from './lib.mjs';
 
 const TOKENS = {
   rm: 'e2e-pages-release-manager-token-0123456789',
@@ -124,18 +124,7 @@ describe('every page', () => {
   const received = {};    // path -> bodies
   const ids = {};         // run, release, incident
 
-  async function api(token, method, path, body) {
-    const res = await fetch(`${server.url}${path}`, {
-      method,
-      headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json', Accept: 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
-      signal: AbortSignal.timeout(10000),
-    });
-    const text = await res.text();
-    let json = null;
-    try { json = JSON.parse(text); } catch { /* not JSON */ }
-    return { status: res.status, json, text };
-  }
+  const api = (token, method, path, body) => apiCall(server.url, token, method, path, body);
 
   async function poll(what, probe) {
     const deadline = Date.now() + POLL_MS;

@@ -19,10 +19,9 @@ import { after, before, describe, test } from 'node:test';
 
 import { deliver, generic } from '../integration/events.mjs';
 import { SECRETS } from '../integration/lib.mjs';
-import { freePort, launchBrowser, runCli, screenshot, startServer, watchedPage } from './lib.mjs';
+import { apiCall, freePort, launchBrowser, runCli, screenshot, signIn as signInAs, startServer, watchedPage } from './lib.mjs';
 
 const PASSWORD = 'correct-horse-battery-staple-42';
-const COOKIE = 'opsdeck_session';
 const TOKENS = {
   rm: 'e2e-release-manager-token-0123456789',
   devops: 'e2e-devops-token-0123456789abcdef',
@@ -103,31 +102,9 @@ describe('release pages', () => {
   let cookies;          // user -> "opsdeck_session=..."
   let releaseId;
 
-  async function signIn(user) {
-    const login = await fetch(`${server.url}/login`, {
-      method: 'POST',
-      redirect: 'manual',
-      headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ username: user, password: PASSWORD, next: '/' }).toString(),
-    });
-    assert.equal(login.status, 303, `sign-in of ${user}`);
-    const cookie = login.headers.getSetCookie().map((c) => c.split(';')[0]).find((c) => c.startsWith(`${COOKIE}=`));
-    assert.ok(cookie, 'a session cookie');
-    return cookie;
-  }
+  const signIn = (user) => signInAs(server.url, user, PASSWORD);
 
-  async function api(token, method, path, body) {
-    const res = await fetch(`${server.url}${path}`, {
-      method,
-      headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json', Accept: 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
-      signal: AbortSignal.timeout(10000),
-    });
-    const text = await res.text();
-    let json = null;
-    try { json = JSON.parse(text); } catch { /* not JSON */ }
-    return { status: res.status, json, text };
-  }
+  const api = (token, method, path, body) => apiCall(server.url, token, method, path, body);
 
   // Opens `path` as `user` and waits for releases.js; `check(page)` runs,
   // then the page must be clean.
