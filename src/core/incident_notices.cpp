@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <unordered_map>
 
 #include "core/name_list.h"
 #include "core/run_notices.h"
@@ -48,6 +49,23 @@ std::string QueryEncode(std::string_view s) {
   return out;
 }
 
+// The names a field shows (the first kMaxNames) and how many there are:
+// NameList's text without copying every name of a large group.
+struct CappedNames {
+  std::vector<std::string> first;
+  size_t total = 0;
+
+  void Add(const std::string& name) {
+    if (first.size() < kMaxNames) first.push_back(name);
+    ++total;
+  }
+  std::string Text() const {
+    std::string out = NameList(first, kMaxNames);
+    if (total > first.size()) out += " and " + std::to_string(total - first.size()) + " more";
+    return out;
+  }
+};
+
 }  // namespace
 
 bool IncidentNoticeContext::IsProtected(std::string_view environment) const {
@@ -60,10 +78,15 @@ bool IncidentGroup::Resolved() const {
 }
 
 GroupMember* IncidentGroup::Find(std::string_view target) {
-  for (auto& m : members) {
-    if (m.target == target) return &m;
+  // Members are only appended, so the index catches up with the tail. A name
+  // listed twice keeps its first position, as the linear search did.
+  if (indexed_ > members.size()) {  // members was replaced: start over
+    index_.clear();
+    indexed_ = 0;
   }
-  return nullptr;
+  for (; indexed_ < members.size(); ++indexed_) index_.try_emplace(members[indexed_].target, indexed_);
+  const auto it = index_.find(std::string(target));
+  return it == index_.end() || it->second >= members.size() ? nullptr : &members[it->second];
 }
 
 std::string GroupSubject(std::string_view environment, TimePoint started_at) {
@@ -125,30 +148,30 @@ Notice GroupNotice(const IncidentGroup& group, std::string kind, TimePoint at,
     n.description += roots.size() == 1 ? roots[i]->cause : roots[i]->target + ": " + roots[i]->cause;
   }
   if (roots.size() > 1) {
-    std::vector<std::string> by_state[3];  // down, degraded, recovered
+    CappedNames by_state[3];  // down, degraded, recovered
     for (const auto* r : roots) {
       const int slot = r->state == TargetState::kDown ? 0 : r->state == TargetState::kUp ? 2 : 1;
-      by_state[slot].push_back(r->target);
+      by_state[slot].Add(r->target);
     }
-    AddField(n, "Down", NameList(by_state[0], kMaxNames), false);
-    AddField(n, "Degraded", NameList(by_state[1], kMaxNames), false);
-    AddField(n, "Recovered", NameList(by_state[2], kMaxNames), false);
+    AddField(n, "Down", by_state[0].Text(), false);
+    AddField(n, "Degraded", by_state[1].Text(), false);
+    AddField(n, "Recovered", by_state[2].Text(), false);
+  }
+  // One pass over the members, not one per root: a mass outage makes
+  // thousands of roots and members, and this runs on every change.
+  std::unordered_map<std::string_view, CappedNames> affected;
+  CappedNames flapping;
+  for (const auto& m : group.members) {
+    if (!m.root.empty()) affected[m.root].Add(m.target);
+    if (m.flapping && m.open) flapping.Add(m.target);
   }
   for (const auto* r : roots) {
-    std::vector<std::string> affected;
-    for (const auto& m : group.members) {
-      if (m.root == r->target) affected.push_back(m.target);
-    }
-    if (!affected.empty()) {
-      AddField(n, "Affected through " + r->target + " (" + std::to_string(affected.size()) + ")",
-               NameList(affected, kMaxNames), false);
-    }
+    const auto a = affected.find(r->target);
+    if (a == affected.end()) continue;
+    AddField(n, "Affected through " + r->target + " (" + std::to_string(a->second.total) + ")",
+             a->second.Text(), false);
   }
-  std::vector<std::string> flapping;
-  for (const auto& m : group.members) {
-    if (m.flapping && m.open) flapping.push_back(m.target);
-  }
-  AddField(n, "Flapping", NameList(flapping, kMaxNames));
+  AddField(n, "Flapping", flapping.Text());
   AddField(n, "Environment", group.environment);
   AddField(n, "Started", FormatRfc3339(group.started_at));
   if (resolved) AddField(n, "Duration", FormatDuration(at - group.started_at));

@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "core/clock.h"
@@ -41,11 +42,19 @@ struct IncidentGroup {
   std::string subject;  // "incidents:<environment>:<first start, unix ms>"
   std::string environment;
   TimePoint started_at{};
-  std::vector<GroupMember> members;  // in the order they joined
+  std::vector<GroupMember> members;  // in the order they joined (only appended to)
   bool announced = false;            // incident.opened went out
 
   bool Resolved() const;  // no member's incident is open
+  // By target name, in constant time: a group of a mass outage holds
+  // thousands of members, and every change of one looks it up.
   GroupMember* Find(std::string_view target);
+
+ private:
+  // Target name -> position in members, for the members indexed so far
+  // (Find indexes the ones appended since).
+  std::unordered_map<std::string, size_t> index_;
+  size_t indexed_ = 0;  // members[0, indexed_) are in index_
 };
 
 // "incidents:production:1790000000000".

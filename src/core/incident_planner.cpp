@@ -21,7 +21,11 @@ IncidentPlanner::IncidentPlanner(PlannerOptions options) : options_(std::move(op
 
 void IncidentPlanner::SetTargets(const std::vector<PlannerTarget>& targets) {
   targets_.clear();
+  dependents_.clear();
   for (const auto& t : targets) targets_[t.name] = Info{t.environment, t.depends_on, 0};
+  for (const auto& [name, info] : targets_) {
+    for (const auto& dep : info.depends_on) dependents_[dep].push_back(name);
+  }
   std::map<std::string, int> memo;
   for (auto& [name, info] : targets_) info.depth = DepthOf(name, memo, 0);
 }
@@ -46,17 +50,19 @@ const IncidentPlanner::Info& IncidentPlanner::InfoOf(std::string_view target) co
   return it == targets_.end() ? kUnknownTarget : it->second;
 }
 
-bool IncidentPlanner::DependsOn(const std::string& target, const std::string& dependency) const {
-  std::set<std::string> seen{target};
-  std::deque<std::string> queue(InfoOf(target).depends_on.begin(), InfoOf(target).depends_on.end());
+std::set<std::string> IncidentPlanner::DependentsOf(const std::string& dependency) const {
+  std::set<std::string> found;
+  std::deque<const std::string*> queue{&dependency};
   while (!queue.empty()) {
-    std::string d = std::move(queue.front());
+    const std::string& d = *queue.front();
     queue.pop_front();
-    if (d == dependency) return true;
-    if (!seen.insert(d).second) continue;
-    for (const auto& next : InfoOf(d).depends_on) queue.push_back(next);
+    const auto it = dependents_.find(d);
+    if (it == dependents_.end()) continue;
+    for (const auto& t : it->second) {
+      if (found.insert(t).second) queue.push_back(&t);
+    }
   }
-  return false;
+  return found;
 }
 
 // Nearest first: a dependency with an open incident names the root;
@@ -207,8 +213,14 @@ void IncidentPlanner::OpenLinked(const std::string& target, const std::string& r
 void IncidentPlanner::AdoptDependents(const std::string& root, Batch& b) {
   const std::string subject = open_.at(root).subject;
   IncidentGroup& rg = groups_.at(subject);
-  for (auto& [target, o] : open_) {
-    if (target == root || !o.root.empty() || !DependsOn(target, root)) continue;
+  // Only root's dependents can be adopted: walking them, not every open
+  // incident, keeps a mass outage (thousands of roots) linear. By name, as
+  // open_ is ordered.
+  for (const std::string& target : DependentsOf(root)) {
+    if (target == root) continue;
+    const auto oi = open_.find(target);
+    if (oi == open_.end() || !oi->second.root.empty()) continue;
+    Open& o = oi->second;
     b.plan.links.push_back({target, root});
     o.root = root;
     if (GroupMember* m = rg.Find(target)) {

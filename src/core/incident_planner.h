@@ -9,6 +9,7 @@
 
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -140,7 +141,9 @@ class IncidentPlanner {
 
   const Info& InfoOf(std::string_view target) const;
   int DepthOf(const std::string& name, std::map<std::string, int>& memo, int guard) const;
-  bool DependsOn(const std::string& target, const std::string& dependency) const;
+  // Every target that depends on `dependency` through depends_on, at any
+  // depth, by name; `dependency` itself only through a cycle.
+  std::set<std::string> DependentsOf(const std::string& dependency) const;
   CauseResult FindCause(const std::string& target, const HealthTracker& health) const;
 
   void Handle(const HealthTransition& tr, Batch& b);
@@ -161,6 +164,8 @@ class IncidentPlanner {
   PlannerOptions options_;
   IncidentNoticeContext ctx_;
   std::unordered_map<std::string, Info> targets_;
+  // depends_on reversed: dependency name -> the targets naming it directly.
+  std::unordered_map<std::string, std::vector<std::string>> dependents_;
   std::map<std::string, Open> open_;        // by target
   std::map<std::string, Hold> held_;        // by target
   std::map<std::string, IncidentGroup> groups_;  // by subject

@@ -83,10 +83,30 @@ void HealthMonitor::Impl::OnResult(const core::CheckKey& key, core::CheckResult 
   rollups.Add(key.target, result);
   auto transition = tracker.Apply(key, result, check->thresholds);
   pending.push_back({key, std::move(result)});
-  if (transition) Handle({std::move(*transition)}, deps.clock->Now());
+  if (!transition) return;
+  held_transitions.push_back(std::move(*transition));
+  if (submit_status || options.transition_batch <= core::Duration::zero()) {
+    HandleHeld();  // a passive result is answered once its change is stored
+  } else if (held_transitions.size() == 1) {
+    transition_timer->expires_after(options.transition_batch);
+    transition_timer->async_wait([this](const boost::system::error_code& ec) {
+      if (ec || stopped) return;
+      HandleHeld();
+    });
+  }
+}
+
+void HealthMonitor::Impl::HandleHeld() {
+  if (!held_transitions.empty()) Handle({}, deps.clock->Now());
 }
 
 void HealthMonitor::Impl::Handle(std::vector<core::HealthTransition> transitions, core::TimePoint now) {
+  if (!held_transitions.empty()) {
+    // Held ones happened first; the tracker already counts them.
+    transitions.insert(transitions.begin(), std::make_move_iterator(held_transitions.begin()),
+                       std::make_move_iterator(held_transitions.end()));
+    held_transitions.clear();
+  }
   core::HealthPlan plan = planner.Plan(transitions, tracker, now);
   if (plan.Empty()) return;
   store::HealthBatch batch = ToBatch(plan);

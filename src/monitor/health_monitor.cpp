@@ -154,6 +154,7 @@ core::Result<std::unique_ptr<HealthMonitor>> HealthMonitor::Create(MonitorDeps d
       sopts);
   impl->flush_timer = std::make_unique<asio::steady_timer>(impl->io);
   impl->tick_timer = std::make_unique<asio::steady_timer>(impl->io);
+  impl->transition_timer = std::make_unique<asio::steady_timer>(impl->io);
   return std::unique_ptr<HealthMonitor>(new HealthMonitor(std::move(impl)));
 }
 
@@ -384,6 +385,8 @@ void HealthMonitor::Stop() {
     m.scheduler->Stop();
     m.flush_timer->cancel();
     m.tick_timer->cancel();
+    m.transition_timer->cancel();
+    m.HandleHeld();
     m.FlushResults();
     auto rollups = m.rollups.TakeAll();
     if (!rollups.empty()) {

@@ -48,6 +48,11 @@ struct MonitorOptions {
   std::string extra_ca_file;  // an extra trusted CA for https/tls probes (tests)
   core::Duration flush_every{1000};  // result batches
   core::Duration tick_every{1000};   // holds, heartbeats, maintenance
+  // State changes of probes are planned and stored together when they come
+  // within this long of each other: a mass outage of thousands of targets
+  // makes dozens of transactions and messages, not thousands. Passive
+  // results (answered only after their change is stored) do not wait.
+  core::Duration transition_batch{100};
   // Probes in flight against one host. Generous: it is there to stop a burst
   // from hurting a small server, not to serialise a slow one (10% of 10,000
   // targets answering in 200 ms need ~20 in flight on one host).

@@ -104,11 +104,17 @@ struct HealthMonitor::Impl {
   std::shared_ptr<SubmitStatus> submit_status;  // set while a Submit is folded
   std::unique_ptr<boost::asio::steady_timer> flush_timer;
   std::unique_ptr<boost::asio::steady_timer> tick_timer;
+  // Probe transitions waiting for transition_batch (planned with the next
+  // Handle, whichever comes first).
+  std::vector<core::HealthTransition> held_transitions;
+  std::unique_ptr<boost::asio::steady_timer> transition_timer;
   int ticks = 0;
 
   // health_flow.cpp
   void OnResult(const core::CheckKey& key, core::CheckResult result);
+  // Plans the held transitions, then `transitions`, and stores the result.
   void Handle(std::vector<core::HealthTransition> transitions, core::TimePoint now);
+  void HandleHeld();  // Handle({}) when transitions are held
   void FlushResults();
   void Tick();
   void ReviewMaintenance(core::TimePoint now, std::vector<core::HealthTransition>& out);

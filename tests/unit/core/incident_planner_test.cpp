@@ -389,4 +389,63 @@ TEST_F(PlannerTest, LinksStopAtTheFirstIncidentStillOpen) {
 }
 
 }  // namespace
+// A mass outage: every one of 10,000 targets of one environment fails, each
+// decided in its own Plan (as probes finish one after another), then each
+// recovers alone. One living message with all of them, and every change of
+// it rebuilt from the whole group: this finished in minutes when a change
+// cost a walk over every member per root (10,000 x 10,000 per notice).
+TEST(PlannerScaleTest, TenThousandRootsInOneMessageOneChangeAtATime) {
+  constexpr int kTargets = 10'000;
+  IncidentPlanner planner(PlannerOptions{{"production"}});
+  HealthTracker tracker;
+  std::vector<PlannerTarget> targets;
+  targets.push_back({"db", "production", {}});
+  for (int i = 1; i < kTargets; ++i) targets.push_back({Svc(i), "production", {}});
+  planner.SetTargets(targets);
+  const auto name = [](int i) { return i == 0 ? std::string("db") : Svc(i); };
+
+  std::vector<Notice> notices;
+  size_t opens = 0;
+  size_t closes = 0;
+  const auto step = [&](int i, bool ok, int64_t ms) {
+    const TimePoint at = At(100) + std::chrono::milliseconds(ms);
+    auto tr = tracker.Apply({name(i), 0}, ok, ok ? "" : "status == 200 failed: got 503", at, {1, 1});
+    if (!tr) return;
+    HealthPlan plan = planner.Plan({*tr}, tracker, at);
+    opens += plan.opens.size();
+    closes += plan.closes.size();
+    for (auto& n : plan.notices) notices.push_back(std::move(n));
+  };
+  for (int i = 0; i < kTargets; ++i) step(i, true, 0);
+  ASSERT_TRUE(notices.empty());
+  for (int i = 0; i < kTargets; ++i) step(i, false, 1000 + i);  // all within 11 s: one group
+  EXPECT_EQ(opens, static_cast<size_t>(kTargets));
+  ASSERT_EQ(notices.size(), static_cast<size_t>(kTargets));
+  const std::set<std::string> subjects = [&] {
+    std::set<std::string> s;
+    for (const auto& n : notices) s.insert(n.subject);
+    return s;
+  }();
+  EXPECT_EQ(subjects.size(), 1u);
+  EXPECT_EQ(notices.front().kind, "incident.opened");
+  const Notice& all_down = notices.back();
+  EXPECT_EQ(all_down.kind, "incident.updated");
+  EXPECT_EQ(all_down.title, "10000 targets down in production");
+  const NoticeField* down = Field(all_down, "Down");
+  ASSERT_NE(down, nullptr);
+  EXPECT_TRUE(down->value.starts_with("db, svc-1, svc-2, ")) << down->value;
+  EXPECT_TRUE(down->value.ends_with(", svc-49 and 9950 more")) << down->value;
+
+  notices.clear();
+  for (int i = 0; i < kTargets; ++i) step(i, true, 20'000 + i);
+  EXPECT_EQ(closes, static_cast<size_t>(kTargets));
+  ASSERT_EQ(notices.size(), static_cast<size_t>(kTargets));
+  EXPECT_EQ(notices.back().kind, "incident.resolved");
+  EXPECT_EQ(notices.back().title, "10000 targets recovered in production");
+  const NoticeField* recovered = Field(notices.back(), "Recovered");
+  ASSERT_NE(recovered, nullptr);
+  EXPECT_TRUE(recovered->value.ends_with(" and 9950 more")) << recovered->value;
+  EXPECT_EQ(Field(notices.back(), "Down"), nullptr);  // an empty field is left out
+}
+
 }  // namespace opsdeck::core
