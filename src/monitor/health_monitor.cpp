@@ -149,6 +149,7 @@ core::Result<std::unique_ptr<HealthMonitor>> HealthMonitor::Create(MonitorDeps d
   Impl* raw = impl.get();
   SchedulerOptions sopts;
   sopts.per_host_limit = impl->options.per_host_limit;
+  sopts.coalesce = impl->options.probe_coalesce;
   impl->scheduler = std::make_unique<Scheduler>(
       *impl->env, [raw](const core::CheckKey& key, core::CheckResult r) { raw->OnResult(key, std::move(r)); },
       sopts);

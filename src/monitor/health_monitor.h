@@ -57,6 +57,8 @@ struct MonitorOptions {
   // from hurting a small server, not to serialise a slow one (10% of 10,000
   // targets answering in 200 ms need ~20 in flight on one host).
   int per_host_limit = 64;
+  // SchedulerOptions::coalesce: probes due within one tick start together.
+  core::Duration probe_coalesce{50};
 };
 
 struct MonitorStats {

@@ -226,7 +226,12 @@ void Scheduler::State::Stop() {
 
 void Scheduler::State::Arm() {
   if (!started_ || heap_.empty()) return;
-  const Steady::time_point next = heap_.front().due;
+  Steady::time_point next = heap_.front().due;
+  if (options_.coalesce > core::Duration::zero()) {  // up to the next tick
+    const auto tick = std::chrono::duration_cast<Steady::duration>(options_.coalesce);
+    const auto since = next.time_since_epoch();
+    next = Steady::time_point((since + tick - Steady::duration(1)) / tick * tick);
+  }
   if (armed_ && armed_for_ <= next) return;
   armed_ = true;
   armed_for_ = next;

@@ -280,5 +280,50 @@ TEST(SchedulerTest, LagIsReportedWhenTheLoopIsBlocked) {
       t.io, [&] { return scheduler.Stats().in_flight == 0; }, 1s);
 }
 
+// Timer coalescing: with a 50 ms tick, 1,000 checks at 1 s start in at most
+// ~21 bursts a second instead of ~1,000 wake-ups, still spread over the
+// interval, and none starts more than a tick late.
+TEST(SchedulerTest, CoalescedTicksStartDueProbesTogether) {
+  net::SystemClock clock;
+  TestEnv t(clock);
+  ProbeLog log;
+  SchedulerOptions options;
+  options.per_host_limit = 1000;
+  options.coalesce = 50ms;
+  Scheduler scheduler(t.env, [](const core::CheckKey&, core::CheckResult) {}, options);
+  std::vector<ScheduledCheck> checks;
+  for (int i = 0; i < 1000; ++i)
+    checks.push_back(Check(log, "svc" + std::to_string(i), 0, 1s, 0ms));
+  scheduler.Set(std::move(checks));
+  const auto begin = Steady::now();
+  scheduler.Start();
+  RunFor(t.io, 2100ms);
+  std::vector<Steady::time_point> starts;
+  for (const auto& s : log.starts) starts.push_back(s.at);
+  std::sort(starts.begin(), starts.end());
+  ASSERT_GE(starts.size(), 2000u);
+  // Starts within 500 us of the previous one belong to the same burst (phases
+  // are whole milliseconds: uncoalesced, ~630 of them a second are distinct).
+  int bursts = 1;
+  for (size_t i = 1; i < starts.size(); ++i) {
+    if (starts[i] - starts[i - 1] > 500us) ++bursts;
+  }
+  EXPECT_LE(bursts, 2 * 21 + 2) << "bursts in two intervals";
+  EXPECT_GE(bursts, 2 * 10) << "still spread over the interval";
+  std::array<int, 10> slices{};
+  for (const auto& at : starts) {
+    if (at - begin < 1s) ++slices[static_cast<size_t>((at - begin) / 100ms)];
+  }
+  for (size_t i = 0; i < slices.size(); ++i) {
+    EXPECT_LE(slices[i], 300) << "100 ms slice " << i << " holds more than 3x its share";
+  }
+  const SchedulerStats stats = scheduler.Stats();
+  EXPECT_LT(stats.lag_max, core::Micros(50'000 + 30'000));  // a tick, plus loop slack
+  EXPECT_EQ(stats.on_time, stats.started);
+  scheduler.Stop();
+  RunUntil(
+      t.io, [&] { return scheduler.Stats().in_flight == 0; }, 1s);
+}
+
 }  // namespace
 }  // namespace opsdeck::monitor
