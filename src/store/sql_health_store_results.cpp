@@ -65,6 +65,18 @@ ResultRow ResultFromRow(const Row& r) {
   return out;
 }
 
+// The distinct check indexes a target has results for, by a skip scan over
+// check_results_check: one index seek per check, not a scan of its history.
+// Parameters: the target id, twice.
+constexpr std::string_view kCheckIndexesCte =
+    "WITH RECURSIVE c(idx) AS ("
+    " SELECT MIN(check_index) FROM check_results WHERE target_id = ?"
+    " UNION ALL"
+    " SELECT (SELECT MIN(check_index) FROM check_results WHERE target_id = ? AND check_index > "
+    "c.idx) FROM c WHERE c.idx IS NOT NULL)";
+const std::string kCheckIndexesSql =
+    std::string(kCheckIndexesCte) + " SELECT idx FROM c WHERE idx IS NOT NULL ORDER BY idx";
+
 struct Statement {
   std::string sql;
   Params params;
@@ -107,37 +119,57 @@ core::Result<void> SqlHealthStore::RecordResults(const std::vector<ResultRecord>
 core::Result<Page<ResultRow>> SqlHealthStore::ListResults(const ResultQuery& query) {
   if (query.target.empty()) return core::Error::InvalidArgument("target is required", "target");
   const int limit = std::clamp(query.limit, 1, kMaxListLimit);
-  std::string sql = std::string(kResultSelect) +
-                    " WHERE r.target_id = (SELECT id FROM targets WHERE name = ?)";
-  Params params{query.target};
-  if (auto c = AddCursor(sql, params, query.cursor, kResultCursor, "r.at", "r.id"); !c)
+  // One check's rows, newest first, through check_results_check (009: the
+  // only per-target index). Without ?check= the page merges the newest rows
+  // of each of the target's checks.
+  std::string sql = std::string(kResultSelect) + " WHERE r.target_id = ? AND r.check_index = ?";
+  Params filters;
+  if (auto c = AddCursor(sql, filters, query.cursor, kResultCursor, "r.at", "r.id"); !c)
     return c.error();
-  if (query.check) {
-    sql += " AND r.check_index = ?";
-    params.emplace_back(int64_t{*query.check});
-  }
   if (query.ok) {
     sql += " AND r.ok = ?";
-    params.push_back(Bool(*query.ok));
+    filters.push_back(Bool(*query.ok));
   }
   if (query.from) {
     sql += " AND r.at >= ?";
-    params.push_back(Millis(*query.from));
+    filters.push_back(Millis(*query.from));
   }
   if (query.to) {
     sql += " AND r.at < ?";
-    params.push_back(Millis(*query.to));
+    filters.push_back(Millis(*query.to));
   }
   sql += " ORDER BY r.at DESC, r.id DESC LIMIT ?";
-  params.emplace_back(int64_t{limit + 1});
+  filters.emplace_back(int64_t{limit + 1});
   return ReadValue<Page<ResultRow>>(db_, [&](Tx& tx) -> core::Result<Page<ResultRow>> {
-    auto rows = tx.Query(sql, params);
-    if (!rows) return rows.error();
     Page<ResultRow> page;
-    const size_t n = std::min(rows->size(), static_cast<size_t>(limit));
-    page.items.reserve(n);
-    for (size_t i = 0; i < n; ++i) page.items.push_back(ResultFromRow((*rows)[i]));
-    if (rows->size() > n) {
+    auto id = tx.Query("SELECT id FROM targets WHERE name = ?", {query.target});
+    if (!id) return id.error();
+    if (id->empty()) return page;
+    const Value tid = id->front()[0];
+    std::vector<int64_t> checks;
+    if (query.check) {
+      checks.push_back(*query.check);
+    } else {
+      auto found = tx.Query(kCheckIndexesSql, {tid, tid});
+      if (!found) return found.error();
+      for (const Row& r : *found) checks.push_back(IntOr(r[0], 0));
+    }
+    std::vector<ResultRow> rows;
+    for (const int64_t check : checks) {
+      Params params{tid, check};
+      params.insert(params.end(), filters.begin(), filters.end());
+      auto got = tx.Query(sql, params);
+      if (!got) return got.error();
+      for (const Row& r : *got) rows.push_back(ResultFromRow(r));
+    }
+    const auto newer = [](const ResultRow& a, const ResultRow& b) {
+      return a.result.at != b.result.at ? a.result.at > b.result.at : a.id > b.id;
+    };
+    const size_t n = std::min(rows.size(), static_cast<size_t>(limit));
+    std::partial_sort(rows.begin(), rows.begin() + static_cast<std::ptrdiff_t>(n), rows.end(), newer);
+    page.items.assign(std::make_move_iterator(rows.begin()),
+                      std::make_move_iterator(rows.begin() + static_cast<std::ptrdiff_t>(n)));
+    if (rows.size() > n) {
       const ResultRow& last = page.items.back();
       page.next = EncodeCursor(kResultCursor, core::ToUnixMillis(last.result.at), last.id);
     }
@@ -151,12 +183,7 @@ core::Result<std::vector<ResultRow>> SqlHealthStore::LatestResults(std::string_v
   // one's newest row; checks no longer in the config are left out, external
   // signals (negative indexes) are kept.
   static const std::string sql =
-      "WITH RECURSIVE c(idx) AS ("
-      " SELECT MIN(check_index) FROM check_results WHERE target_id = ?"
-      " UNION ALL"
-      " SELECT (SELECT MIN(check_index) FROM check_results WHERE target_id = ? AND check_index > "
-      "c.idx) FROM c WHERE c.idx IS NOT NULL) " +
-      std::string(kResultSelect) +
+      std::string(kCheckIndexesCte) + " " + std::string(kResultSelect) +
       " JOIN c ON r.id = (SELECT r2.id FROM check_results r2 WHERE r2.target_id = ? AND "
       "r2.check_index = c.idx ORDER BY r2.at DESC, r2.id DESC LIMIT 1)"
       " WHERE c.idx < 0 OR EXISTS (SELECT 1 FROM target_checks k WHERE k.target_id = r.target_id "

@@ -7,6 +7,8 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <map>
+#include <set>
 
 #include "health_fixture.h"
 
@@ -202,6 +204,58 @@ TEST_P(HealthTargetsConformance, ResultsRoundTripPageAndFilter) {
   auto no_target = health().ListResults({});
   ASSERT_FALSE(no_target);
   EXPECT_EQ(no_target.error().code, ErrorCode::kInvalidArgument);
+}
+
+// A target's list without ?check= merges its checks' newest rows (each read
+// through check_results_check, 009); pages stay in (at, id) order across
+// checks, external signals (negative indexes) included.
+TEST_P(HealthTargetsConformance, ResultsOfSeveralChecksMergeInOrder) {
+  std::vector<ResultRecord> batch;
+  for (int i = 0; i < 30; ++i) {
+    const int check = i % 3 == 0 ? 0 : i % 3 == 1 ? 1 : -1;
+    batch.push_back(Result("api", check, kStart + std::chrono::seconds(i / 2), i % 7 != 0, 10 + i));
+  }
+  batch.push_back(Result("web", 0, kStart + 3s, true));
+  Record(batch);
+
+  std::vector<ResultRow> all;
+  std::optional<std::string> cursor;
+  int pages = 0;
+  do {
+    auto page = health().ListResults({.target = "api", .limit = 4, .cursor = cursor});
+    ASSERT_TRUE(page) << page.error().ToString();
+    EXPECT_LE(page->items.size(), 4u);
+    all.insert(all.end(), page->items.begin(), page->items.end());
+    cursor = page->next;
+    ++pages;
+  } while (cursor && pages < 20);
+  ASSERT_EQ(all.size(), 30u);
+  EXPECT_EQ(pages, 8);
+  std::set<int64_t> ids;
+  std::map<int, int> per_check;
+  for (size_t i = 0; i < all.size(); ++i) {
+    ids.insert(all[i].id);
+    ++per_check[all[i].key.check];
+    EXPECT_EQ(all[i].key.target, "api");
+    if (i == 0) continue;
+    EXPECT_TRUE(all[i - 1].result.at > all[i].result.at ||
+                (all[i - 1].result.at == all[i].result.at && all[i - 1].id > all[i].id))
+        << i;
+  }
+  EXPECT_EQ(ids.size(), 30u);  // none twice, none lost at a page boundary
+  EXPECT_EQ(per_check, (std::map<int, int>{{-1, 10}, {0, 10}, {1, 10}}));
+
+  auto one = health().ListResults({.target = "api", .check = 1, .limit = 100});
+  ASSERT_TRUE(one);
+  ASSERT_EQ(one->items.size(), 10u);
+  for (const auto& r : one->items) EXPECT_EQ(r.key.check, 1);
+  auto failures = health().ListResults({.target = "api", .ok = false, .limit = 100});
+  ASSERT_TRUE(failures);
+  EXPECT_EQ(failures->items.size(), 5u);  // i = 0, 7, 14, 21, 28
+  auto nobody = health().ListResults({.target = "no-such-target"});
+  ASSERT_TRUE(nobody);
+  EXPECT_TRUE(nobody->items.empty());
+  EXPECT_FALSE(nobody->next);
 }
 
 TEST_P(HealthTargetsConformance, RecordResultsRejectsUnknownTargetsAndCutsErrors) {

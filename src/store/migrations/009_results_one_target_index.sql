@@ -1,0 +1,11 @@
+-- 009_results_one_target_index: check_results keeps one per-target index.
+--
+-- Every result row was written into two indexes that begin with target_id:
+-- check_results_target (target_id, at, id) and check_results_check
+-- (target_id, check_index, at, id). At 10,000 targets each row of a batch
+-- lands on its own leaf page in both, so a result cost two random page
+-- writes (and reads) besides the appends. The results list for a whole
+-- target now merges the newest rows of each of its checks, read through
+-- check_results_check (a target has a handful of checks), so the first
+-- index is no longer read. Same on SQLite and PostgreSQL.
+DROP INDEX check_results_target;
