@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -95,7 +96,9 @@ struct TargetConfig {
   std::string runbook;  // URL
   std::vector<std::string> tags;
   std::vector<std::string> depends_on;  // other target names
-  std::optional<AwsRefConfig> aws;
+  // Shared, not inline: most targets have none, and an inline optional of
+  // five strings is ~170 bytes on each of 10,000 targets.
+  std::shared_ptr<const AwsRefConfig> aws;
   std::vector<CheckConfig> checks;
 };
 

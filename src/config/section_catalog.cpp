@@ -24,7 +24,7 @@ void ReadDefaults(const Value& value, CheckDefaults* out) {
   map->Finish();
 }
 
-void ReadAws(const Value& value, std::optional<AwsRefConfig>* out) {
+void ReadAws(const Value& value, std::shared_ptr<const AwsRefConfig>* out) {
   auto map = value.AsMap();
   if (!map) return;
   AwsRefConfig aws;
@@ -37,7 +37,7 @@ void ReadAws(const Value& value, std::optional<AwsRefConfig>* out) {
   map->ReadName("region", &aws.region);
   map->ReadName("account", &aws.account);
   map->Finish();
-  *out = std::move(aws);
+  *out = std::make_shared<const AwsRefConfig>(std::move(aws));
 }
 
 void ReadTarget(const Value& item, TargetKind kind, const CheckDefaults& defaults,
@@ -102,15 +102,17 @@ void ReadCatalog(const Value& value, CatalogConfig* out) {
   auto map = value.AsMap();
   if (!map) return;
   if (auto defaults = map->Get("defaults")) ReadDefaults(*defaults, &out->defaults);
+  // Sized to the list up front: grown by doubling, 10,000 entries would keep
+  // room for 16,384 (a TargetConfig is ~450 bytes) for the server's lifetime.
   if (auto services = map->Get("services")) {
-    for (const Value& item : services->AsList().value_or(std::vector<Value>{})) {
-      ReadTarget(item, TargetKind::kService, out->defaults, &out->services);
-    }
+    const auto items = services->AsList().value_or(std::vector<Value>{});
+    out->services.reserve(items.size());
+    for (const Value& item : items) ReadTarget(item, TargetKind::kService, out->defaults, &out->services);
   }
   if (auto servers = map->Get("servers")) {
-    for (const Value& item : servers->AsList().value_or(std::vector<Value>{})) {
-      ReadTarget(item, TargetKind::kServer, out->defaults, &out->servers);
-    }
+    const auto items = servers->AsList().value_or(std::vector<Value>{});
+    out->servers.reserve(items.size());
+    for (const Value& item : items) ReadTarget(item, TargetKind::kServer, out->defaults, &out->servers);
   }
   if (auto external = map->Get("external")) {
     for (const Value& item : external->AsList().value_or(std::vector<Value>{}))

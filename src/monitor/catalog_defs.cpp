@@ -36,7 +36,7 @@ std::string ShowUrl(const std::string& url) {
   return out;
 }
 
-std::string AwsJson(const std::optional<config::AwsRefConfig>& aws) {
+std::string AwsJson(const std::shared_ptr<const config::AwsRefConfig>& aws) {
   if (!aws) return "null";
   boost::json::object o;
   const auto put = [&](const char* key, const std::string& v) {

@@ -38,7 +38,7 @@ class HttpRun final : public ConnectRun {
         spec_(std::move(spec)),
         user_agent_(env.user_agent),
         buffer_(kHeaderLimit + kReadChunk),
-        parser_(spec_->conditions.header_names(), spec_->body_cap, spec_->conditions.needs_body()) {
+        parser_(spec_->conditions->header_names(), spec_->body_cap, spec_->conditions->needs_body()) {
     parser_.header_limit(kHeaderLimit);
     if (spec_->head) parser_.skip(true);
   }
@@ -114,7 +114,7 @@ class HttpRun final : public ConnectRun {
     observation.headers = parser_.headers();
     observation.certificate_days = result_.certificate_days;
     result_.http_status = parser_.status();
-    std::string failures = spec_->conditions.Evaluate(observation);
+    std::string failures = spec_->conditions->Evaluate(observation);
     const bool ok = failures.empty();
     const bool wait_for_close = parser_.is_done() && !parser_.keep_alive();
     Report(ok, std::move(failures));

@@ -1,9 +1,13 @@
 // Building an http check's request bytes and connection target once, at load.
 #include "monitor/http_spec.h"
 
+#include <algorithm>
 #include <boost/url/parse.hpp>
 #include <boost/url/url_view.hpp>
 #include <cctype>
+#include <map>
+#include <mutex>
+#include <vector>
 
 namespace opsdeck::monitor {
 
@@ -20,6 +24,28 @@ bool IEquals(std::string_view a, std::string_view b) {
     }
   }
   return true;
+}
+
+// Parsed condition sets by their texts, while some check still uses them.
+// Loads run on the reload path and tests build specs from several threads.
+core::Result<std::shared_ptr<const ConditionSet>> SharedConditions(
+    const std::vector<std::string>& texts) {
+  static std::mutex mu;
+  static std::map<std::vector<std::string>, std::weak_ptr<const ConditionSet>> cache;
+  static size_t prune_at = 64;
+  std::lock_guard lock(mu);
+  if (const auto it = cache.find(texts); it != cache.end()) {
+    if (auto shared = it->second.lock()) return shared;
+  }
+  auto parsed = ConditionSet::Parse(texts);
+  if (!parsed) return std::move(parsed.error());
+  auto shared = std::make_shared<const ConditionSet>(std::move(*parsed));
+  cache[texts] = shared;
+  if (cache.size() >= prune_at) {  // forget sets no check holds any more
+    std::erase_if(cache, [](const auto& kv) { return kv.second.expired(); });
+    prune_at = std::max<size_t>(64, 2 * cache.size());
+  }
+  return shared;
 }
 
 }  // namespace
@@ -86,10 +112,10 @@ core::Result<HttpSpec> BuildHttpSpec(const config::CheckConfig& check,
   }
   spec.request_tail += "\r\n" + http.body;
 
-  auto conditions = ConditionSet::Parse(http.conditions);
+  auto conditions = SharedConditions(http.conditions);
   if (!conditions) return std::move(conditions.error());
   spec.conditions = std::move(*conditions);
-  if (spec.conditions.needs_certificate() && !spec.https) {
+  if (spec.conditions->needs_certificate() && !spec.https) {
     return core::Error::InvalidArgument("certificate_days needs an https:// url", "conditions");
   }
   spec.summary = http.method + " " + std::string(url.scheme()) + "://" +

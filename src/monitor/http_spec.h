@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstddef>
+#include <memory>
 #include <string>
 
 #include "config/catalog_config.h"
@@ -27,7 +28,9 @@ struct HttpSpec {
   std::string request_head;
   std::string request_tail;
   bool own_user_agent = false;
-  ConditionSet conditions;
+  // Shared by every check with the same condition texts (most have none:
+  // the default "status < 400"), so 10,000 checks hold one parsed set.
+  std::shared_ptr<const ConditionSet> conditions;
   core::Duration timeout{};
   size_t body_cap = kDefaultBodyCap;
   std::string summary;  // "GET https://api.example.com/health" (query left out)

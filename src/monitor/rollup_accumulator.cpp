@@ -10,13 +10,29 @@ core::TimePoint RollupAccumulator::MinuteOf(core::TimePoint t) {
 
 void RollupAccumulator::Add(const std::string& target, const core::CheckResult& result) {
   const core::TimePoint minute = MinuteOf(result.at);
-  auto& deltas = open_[target];
+  Open& open = open_[target];
+  Minute* m = nullptr;
+  for (Minute& s : open.slot) {
+    if (s.count > 0 && s.minute == minute) m = &s;
+  }
+  for (Minute& s : open.slot) {
+    if (m == nullptr && s.count == 0) {
+      m = &s;
+      m->minute = minute;
+    }
+  }
+  if (m != nullptr) {
+    ++m->count;
+    if (!result.ok) ++m->failures;
+    m->latency.Add(result.timings.total);
+    return;
+  }
   store::RollupDelta* delta = nullptr;
-  for (auto& d : deltas) {
-    if (d.minute == minute) delta = &d;
+  for (auto& d : extra_) {
+    if (d.minute == minute && d.target == target) delta = &d;
   }
   if (delta == nullptr) {
-    delta = &deltas.emplace_back();
+    delta = &extra_.emplace_back();
     delta->target = target;
     delta->minute = minute;
   }
@@ -25,33 +41,56 @@ void RollupAccumulator::Add(const std::string& target, const core::CheckResult& 
   delta->latency.Add(result.timings.total);
 }
 
+store::RollupDelta RollupAccumulator::Take(const std::string& target, Minute& m) {
+  store::RollupDelta d;
+  d.target = target;
+  d.minute = m.minute;
+  d.count = m.count;
+  d.failures = m.failures;
+  d.latency = std::move(m.latency);
+  m = Minute{};
+  return d;
+}
+
 std::vector<store::RollupDelta> RollupAccumulator::TakeClosed(core::TimePoint now, core::Duration grace) {
   std::vector<store::RollupDelta> out;
   const core::TimePoint cutoff = now - grace;
+  const auto closed = [&](core::TimePoint minute) { return minute + std::chrono::minutes(1) <= cutoff; };
   for (auto it = open_.begin(); it != open_.end();) {
-    auto& deltas = it->second;
-    for (size_t i = 0; i < deltas.size();) {
-      if (deltas[i].minute + std::chrono::minutes(1) <= cutoff) {
-        out.push_back(std::move(deltas[i]));
-        deltas.erase(deltas.begin() + static_cast<std::ptrdiff_t>(i));
-      } else {
-        ++i;
-      }
+    bool any = false;
+    for (Minute& s : it->second.slot) {
+      if (s.count > 0 && closed(s.minute)) out.push_back(Take(it->first, s));
+      any = any || s.count > 0;
     }
-    it = deltas.empty() ? open_.erase(it) : std::next(it);
+    it = any ? std::next(it) : open_.erase(it);
+  }
+  for (auto it = extra_.begin(); it != extra_.end();) {
+    if (closed(it->minute)) {
+      out.push_back(std::move(*it));
+      it = extra_.erase(it);
+    } else {
+      ++it;
+    }
   }
   return out;
 }
 
 std::vector<store::RollupDelta> RollupAccumulator::TakeAll() {
   std::vector<store::RollupDelta> out;
-  for (auto& [target, deltas] : open_) {
-    for (auto& d : deltas) out.push_back(std::move(d));
+  for (auto& [target, open] : open_) {
+    for (Minute& s : open.slot) {
+      if (s.count > 0) out.push_back(Take(target, s));
+    }
   }
   open_.clear();
+  for (auto& d : extra_) out.push_back(std::move(d));
+  extra_.clear();
   return out;
 }
 
-void RollupAccumulator::Forget(const std::string& target) { open_.erase(target); }
+void RollupAccumulator::Forget(const std::string& target) {
+  open_.erase(target);
+  std::erase_if(extra_, [&](const store::RollupDelta& d) { return d.target == target; });
+}
 
 }  // namespace opsdeck::monitor

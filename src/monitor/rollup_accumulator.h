@@ -5,6 +5,7 @@
 // Not thread-safe: the monitor's thread owns it.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -29,9 +30,24 @@ class RollupAccumulator {
   static core::TimePoint MinuteOf(core::TimePoint t);
 
  private:
-  // By target: usually one open minute; a second appears briefly around the
-  // minute's turn.
-  std::unordered_map<std::string, std::vector<store::RollupDelta>> open_;
+  struct Minute {
+    core::TimePoint minute{};
+    uint64_t count = 0;  // 0: the slot is free
+    uint64_t failures = 0;
+    core::LatencyHistogram latency;
+  };
+  // A target's open minutes inline: the current one, and the previous one
+  // around the minute's turn (a probe started in its last seconds). No
+  // per-target vector: at 10,000 targets that was ~100 bytes each.
+  struct Open {
+    Minute slot[2];
+  };
+  static store::RollupDelta Take(const std::string& target, Minute& m);
+
+  std::unordered_map<std::string, Open> open_;
+  // A third minute of one target open at once (results for several minutes
+  // arriving within the grace): rare, kept aside.
+  std::vector<store::RollupDelta> extra_;
 };
 
 }  // namespace opsdeck::monitor
