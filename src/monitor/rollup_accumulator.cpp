@@ -1,5 +1,6 @@
 #include "monitor/rollup_accumulator.h"
 
+#include <algorithm>
 #include <chrono>
 
 namespace opsdeck::monitor {
@@ -10,6 +11,7 @@ core::TimePoint RollupAccumulator::MinuteOf(core::TimePoint t) {
 
 void RollupAccumulator::Add(const std::string& target, const core::CheckResult& result) {
   const core::TimePoint minute = MinuteOf(result.at);
+  oldest_ = std::min(oldest_, minute);
   Open& open = open_[target];
   Minute* m = nullptr;
   for (Minute& s : open.slot) {
@@ -56,10 +58,13 @@ std::vector<store::RollupDelta> RollupAccumulator::TakeClosed(core::TimePoint no
   std::vector<store::RollupDelta> out;
   const core::TimePoint cutoff = now - grace;
   const auto closed = [&](core::TimePoint minute) { return minute + std::chrono::minutes(1) <= cutoff; };
+  if (oldest_ == core::TimePoint::max() || !closed(oldest_)) return out;  // nothing open, or too new
+  oldest_ = core::TimePoint::max();
   for (auto it = open_.begin(); it != open_.end();) {
     bool any = false;
     for (Minute& s : it->second.slot) {
       if (s.count > 0 && closed(s.minute)) out.push_back(Take(it->first, s));
+      if (s.count > 0) oldest_ = std::min(oldest_, s.minute);
       any = any || s.count > 0;
     }
     it = any ? std::next(it) : open_.erase(it);
@@ -69,6 +74,7 @@ std::vector<store::RollupDelta> RollupAccumulator::TakeClosed(core::TimePoint no
       out.push_back(std::move(*it));
       it = extra_.erase(it);
     } else {
+      oldest_ = std::min(oldest_, it->minute);
       ++it;
     }
   }
@@ -85,6 +91,7 @@ std::vector<store::RollupDelta> RollupAccumulator::TakeAll() {
   open_.clear();
   for (auto& d : extra_) out.push_back(std::move(d));
   extra_.clear();
+  oldest_ = core::TimePoint::max();
   return out;
 }
 

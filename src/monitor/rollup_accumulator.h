@@ -48,6 +48,9 @@ class RollupAccumulator {
   // A third minute of one target open at once (results for several minutes
   // arriving within the grace): rare, kept aside.
   std::vector<store::RollupDelta> extra_;
+  // No open minute is older than this: TakeClosed, called every second,
+  // walks the targets only when a minute can have closed.
+  core::TimePoint oldest_ = core::TimePoint::max();
 };
 
 }  // namespace opsdeck::monitor
