@@ -50,7 +50,7 @@ core::Result<std::unique_ptr<Monitoring>> Monitoring::Start(store::Store& store,
   if (!created) return created.error();
   m->monitor_ = std::move(*created);
   if (auto r = m->monitor_->Apply(holder.Get()); !r) return r.error();
-  net::ReleaseFreeMemory();  // the config's YAML tree is gone; keep only what runs
+  net::ReleaseFreeMemory();  // the config load's tree is gone; keep only what runs
   return m;
 }
 

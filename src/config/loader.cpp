@@ -1,15 +1,15 @@
-// LoadFile / LoadString: the yaml-cpp adapter edge. Parses the document, runs
-// every section reader, resolves cross-references and returns all errors.
-// No exception leaves this file.
+// LoadFile / LoadString: the adapter edge. Parses the document into a
+// YamlTree, runs every section reader, resolves cross-references and returns
+// all errors. No exception leaves this file.
 #include "config/loader.h"
 
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
-#include <sstream>
 
 #include "config/internal/node_reader.h"
 #include "config/internal/sections.h"
+#include "config/internal/yaml_tree.h"
 
 namespace opsdeck::config {
 namespace {
@@ -18,6 +18,8 @@ using internal::Location;
 using internal::MapReader;
 using internal::ReadContext;
 using internal::Value;
+using internal::YamlKind;
+using internal::YamlTree;
 
 // Reads every section of the root map. Environments come first so that the
 // default promotion path is declared; references are resolved at the end, so
@@ -56,30 +58,30 @@ LoadResult Fail(std::vector<ConfigError> errors) {
 LoadResult Load(std::string_view yaml, const std::string& file_name, const EnvLookup& env,
                 const std::string& base_dir) {
   ReadContext ctx(file_name, base_dir, env);
-  std::vector<YAML::Node> documents;
-  try {
-    documents = YAML::LoadAll(std::string(yaml));
-  } catch (const YAML::Exception& e) {
-    Location at;
-    if (!e.mark.is_null()) at = Location{e.mark.line + 1, e.mark.column + 1, ""};
-    ctx.AddError(at, "YAML syntax error: " + e.msg);
+  // Every Value and MapReader below points into `tree`; it is dropped, with
+  // the readers, when this function returns, and only the Config stays.
+  internal::YamlParse parsed = YamlTree::Parse(yaml);
+  if (parsed.error) {
+    ctx.AddError(Location{parsed.error->line, parsed.error->column, ""},
+                 "YAML syntax error: " + parsed.error->message);
     return Fail(ctx.TakeErrors());
   }
-  if (documents.size() > 1) {
-    ctx.AddError(internal::LocationOf(documents[1], ""),
+  const YamlTree& tree = *parsed.tree;
+  if (tree.document_count() > 1) {
+    ctx.AddError(internal::LocationOf(tree, tree.root(1), ""),
                  "only one YAML document is allowed (found a second ---)");
     return Fail(ctx.TakeErrors());
   }
   auto config = std::make_shared<Config>();
   config->source_file = file_name;
-  YAML::Node root = documents.empty() ? YAML::Node(YAML::NodeType::Map) : documents.front();
-  if (root.IsNull()) root = YAML::Node(YAML::NodeType::Map);
-  if (!root.IsMap()) {
-    ctx.AddError(internal::LocationOf(root, ""),
+  YamlTree::NodeId root = tree.document_count() == 0 ? YamlTree::kEmptyMap : tree.root(0);
+  if (tree.kind(root) == YamlKind::kNull) root = YamlTree::kEmptyMap;
+  if (tree.kind(root) != YamlKind::kMap) {
+    ctx.AddError(internal::LocationOf(tree, root, ""),
                  "the top level must be a map of sections (server:, storage:, ...)");
     return Fail(ctx.TakeErrors());
   }
-  MapReader reader(&ctx, root, "");
+  MapReader reader(&ctx, &tree, root, "");
   ReadRoot(ctx, reader, config.get());
   if (ctx.has_errors()) return Fail(ctx.TakeErrors());
   LoadResult result;
@@ -110,7 +112,7 @@ LoadResult LoadString(std::string_view yaml, const std::string& file_name, const
   try {
     return Load(yaml, file_name, env, base_dir);
   } catch (const std::exception& e) {
-    // yaml-cpp can throw from node access on malformed trees; never let it out.
+    // Out of memory or a tree beyond 32-bit indexes; never let it out.
     return Fail({ConfigError{file_name, 0, 0, "",
                              std::string("internal error while reading: ") + e.what()}});
   }
@@ -126,11 +128,21 @@ LoadResult LoadFile(const std::string& path, const EnvLookup& env) {
     std::string why = std::filesystem::exists(path, ec) ? "cannot be read" : "does not exist";
     return Fail({ConfigError{path, 0, 0, "", "config file " + why}});
   }
-  std::ostringstream text;
-  text << in.rdbuf();
+  // Read straight into one string (sized up front when the size is known): a
+  // stringstream and its str() would hold the file two more times during the
+  // load, whose peak is what a large catalog costs.
+  constexpr size_t kChunk = size_t{64} * 1024;
+  std::string text;
+  if (auto size = std::filesystem::file_size(path, ec); !ec) text.reserve(size + kChunk);
+  while (in) {
+    size_t old_size = text.size();
+    text.resize(old_size + kChunk);
+    in.read(text.data() + old_size, static_cast<std::streamsize>(kChunk));
+    text.resize(old_size + static_cast<size_t>(in.gcount()));
+  }
   if (in.bad()) return Fail({ConfigError{path, 0, 0, "", "config file cannot be read"}});
   std::string base_dir = std::filesystem::path(path).parent_path().string();
-  return LoadString(text.str(), path, env, base_dir.empty() ? "." : base_dir);
+  return LoadString(text, path, env, base_dir.empty() ? "." : base_dir);
 }
 
 }  // namespace opsdeck::config

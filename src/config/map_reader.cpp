@@ -52,26 +52,29 @@ std::optional<std::string> ReadSecretFile(const std::string& path, std::string* 
 
 }  // namespace
 
-MapReader::MapReader(ReadContext* ctx, YAML::Node node, std::string path)
-    : ctx_(ctx), node_(std::move(node)), path_(std::move(path)) {
-  for (const auto& pair : node_) {  // yaml-cpp yields pairs by value
-    YAML::Node key = pair.first;
-    if (!key.IsScalar()) {
-      ctx_->AddError(LocationOf(key, path_), "map keys must be plain strings");
+MapReader::MapReader(ReadContext* ctx, const YamlTree* tree, YamlTree::NodeId node,
+                     std::string path)
+    : ctx_(ctx), tree_(tree), node_(node), path_(std::move(path)) {
+  size_t size = tree_->size(node_);
+  entries_.reserve(size);
+  for (size_t i = 0; i < size; ++i) {
+    YamlTree::NodeId key = tree_->key(node_, i);
+    if (tree_->kind(key) != YamlKind::kScalar) {
+      ctx_->AddError(LocationOf(*tree_, key, path_), "map keys must be plain strings");
       continue;
     }
-    Entry entry{key.Scalar(), key, pair.second};
+    Entry entry{tree_->scalar(key), key, tree_->value(node_, i)};
     if (Entry* first = Find(entry.key)) {
       ctx_->AddError(
-          LocationOf(key, KeyPath(entry.key)),
-          "duplicate key (first at line " + std::to_string(first->key_node.Mark().line + 1) + ")");
+          LocationOf(*tree_, key, KeyPath(entry.key)),
+          "duplicate key (first at line " + std::to_string(tree_->line(first->key_node)) + ")");
       continue;
     }
-    entries_.push_back(std::move(entry));
+    entries_.push_back(entry);
   }
 }
 
-Location MapReader::location() const { return LocationOf(node_, path_); }
+Location MapReader::location() const { return LocationOf(*tree_, node_, path_); }
 
 std::string MapReader::KeyPath(std::string_view key) const {
   return path_.empty() ? std::string(key) : path_ + "." + std::string(key);
@@ -92,23 +95,23 @@ std::optional<Value> MapReader::Get(std::string_view key, Presence presence) {
   asked_.emplace_back(key);
   Entry* entry = Find(key);
   if (entry) entry->known = true;
-  if (!entry || entry->value.IsNull()) {
+  if (!entry || tree_->kind(entry->value) == YamlKind::kNull) {
     if (presence == Presence::kRequired) ReportMissing(key);
     return std::nullopt;
   }
-  return Value(ctx_, entry->value, KeyPath(key));
+  return Value(ctx_, tree_, entry->value, KeyPath(key));
 }
 
 Location MapReader::KeyLocation(std::string_view key) {
   Entry* entry = Find(key);
-  return entry ? LocationOf(entry->key_node, KeyPath(key)) : location();
+  return entry ? LocationOf(*tree_, entry->key_node, KeyPath(key)) : location();
 }
 
 std::vector<std::pair<std::string, Value>> MapReader::Entries() {
   std::vector<std::pair<std::string, Value>> out;
   for (Entry& entry : entries_) {
     entry.known = true;
-    out.emplace_back(entry.key, Value(ctx_, entry.value, KeyPath(entry.key)));
+    out.emplace_back(std::string(entry.key), Value(ctx_, tree_, entry.value, KeyPath(entry.key)));
   }
   return out;
 }
@@ -230,7 +233,7 @@ bool MapReader::Finish() {
   for (const Entry& entry : entries_) {
     if (entry.known) continue;
     all_known = false;
-    ctx_->AddError(LocationOf(entry.key_node, KeyPath(entry.key)),
+    ctx_->AddError(LocationOf(*tree_, entry.key_node, KeyPath(entry.key)),
                    "unknown key" + DidYouMean(entry.key, asked_));
   }
   return all_known;

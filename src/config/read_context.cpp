@@ -5,17 +5,8 @@
 
 namespace opsdeck::config::internal {
 
-Location LocationOf(const YAML::Node& node, std::string path) {
-  Location at;
-  at.path = std::move(path);
-  if (node.IsDefined()) {
-    YAML::Mark mark = node.Mark();
-    if (!mark.is_null()) {
-      at.line = mark.line + 1;
-      at.column = mark.column + 1;
-    }
-  }
-  return at;
+Location LocationOf(const YamlTree& tree, YamlTree::NodeId node, std::string path) {
+  return Location{tree.line(node), tree.column(node), std::move(path)};
 }
 
 ReadContext::ReadContext(std::string file, std::string base_dir, const EnvLookup& env)

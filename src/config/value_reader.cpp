@@ -22,38 +22,39 @@ std::string JoinChoices(const std::vector<std::string_view>& names) {
 
 }  // namespace
 
-Value::Value(ReadContext* ctx, YAML::Node node, std::string path)
-    : ctx_(ctx), node_(std::move(node)), path_(std::move(path)) {}
+Value::Value(ReadContext* ctx, const YamlTree* tree, YamlTree::NodeId node, std::string path)
+    : ctx_(ctx), tree_(tree), node_(node), path_(std::move(path)) {}
 
-Location Value::location() const { return LocationOf(node_, path_); }
+Location Value::location() const { return LocationOf(*tree_, node_, path_); }
 
 void Value::Error(std::string message) const { ctx_->AddError(location(), std::move(message)); }
 
 std::string Value::KindName() const {
-  switch (node_.Type()) {
-    case YAML::NodeType::Map:
+  switch (tree_->kind(node_)) {
+    case YamlKind::kMap:
       return "a map";
-    case YAML::NodeType::Sequence:
+    case YamlKind::kSequence:
       return "a list";
-    case YAML::NodeType::Scalar:
+    case YamlKind::kScalar:
       return "a string";
-    default:
-      return "nothing";
+    case YamlKind::kNull:
+      break;
   }
+  return "nothing";
 }
 
 std::string Value::Quoted() const {
-  std::string text = node_.IsScalar() ? node_.Scalar() : std::string();
+  std::string text(tree_->scalar(node_));  // empty unless a scalar
   if (text.size() > kMaxQuoted) text = text.substr(0, kMaxQuoted) + "...";
   return "'" + text + "'";
 }
 
 std::optional<std::string> Value::Scalar(std::string_view expected) const {
-  if (!node_.IsScalar()) {
+  if (tree_->kind(node_) != YamlKind::kScalar) {
     Error("expected " + std::string(expected) + ", got " + KindName());
     return std::nullopt;
   }
-  Substitution sub = SubstituteEnv(node_.Scalar(), ctx_->env());
+  Substitution sub = SubstituteEnv(tree_->scalar(node_), ctx_->env());
   for (std::string& message : sub.errors) Error(std::move(message));
   if (!sub.errors.empty()) return std::nullopt;
   return std::move(sub.value);
@@ -163,13 +164,15 @@ std::optional<size_t> Value::AsChoice(const std::vector<std::string_view>& names
 }
 
 std::optional<std::vector<Value>> Value::AsList() const {
-  if (!node_.IsSequence()) {
+  if (tree_->kind(node_) != YamlKind::kSequence) {
     Error("expected a list, got " + KindName());
     return std::nullopt;
   }
   std::vector<Value> items;
-  for (size_t i = 0; i < node_.size(); ++i) {
-    items.emplace_back(ctx_, node_[i], path_ + "[" + std::to_string(i) + "]");
+  size_t size = tree_->size(node_);
+  items.reserve(size);
+  for (size_t i = 0; i < size; ++i) {
+    items.emplace_back(ctx_, tree_, tree_->item(node_, i), path_ + "[" + std::to_string(i) + "]");
   }
   return items;
 }
@@ -189,11 +192,11 @@ std::optional<std::vector<std::string>> Value::AsStringList() const {
 }
 
 std::optional<MapReader> Value::AsMap() const {
-  if (!node_.IsMap()) {
+  if (tree_->kind(node_) != YamlKind::kMap) {
     Error("expected a map, got " + KindName());
     return std::nullopt;
   }
-  return MapReader(ctx_, node_, path_);
+  return MapReader(ctx_, tree_, node_, path_);
 }
 
 }  // namespace opsdeck::config::internal

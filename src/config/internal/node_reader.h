@@ -1,11 +1,9 @@
-// Internal to config/: reads a yaml-cpp node tree into typed values. Tracks
+// Internal to config/: reads a YamlTree into typed values. Tracks
 // the key path of every value and collects every error (with line, column and
 // path) instead of stopping at the first; records names and references so
 // cross-references are checked once the whole file is read.
 // Not thread-safe: one ReadContext per load, used by one thread.
 #pragma once
-
-#include <yaml-cpp/yaml.h>
 
 #include <cstdint>
 #include <map>
@@ -15,6 +13,7 @@
 #include <utility>
 #include <vector>
 
+#include "config/internal/yaml_tree.h"
 #include "config/loader.h"
 #include "core/clock.h"
 #include "core/secret.h"
@@ -73,10 +72,10 @@ class ReadContext {
 class MapReader;
 
 // One YAML value at a key path. The As* readers report a type or format error
-// at the value's position and return nullopt.
+// at the value's position and return nullopt. `tree` must outlive the Value.
 class Value {
  public:
-  Value(ReadContext* ctx, YAML::Node node, std::string path);
+  Value(ReadContext* ctx, const YamlTree* tree, YamlTree::NodeId node, std::string path);
 
   ReadContext& context() const { return *ctx_; }
   const std::string& path() const { return path_; }
@@ -116,7 +115,8 @@ class Value {
   std::string KindName() const;  // "a map", "a list", ...
 
   ReadContext* ctx_;
-  YAML::Node node_;
+  const YamlTree* tree_;
+  YamlTree::NodeId node_;
   std::string path_;
 };
 
@@ -126,8 +126,8 @@ enum class Presence { kOptional, kRequired };
 // reports the others as unknown, suggesting the closest known key.
 class MapReader {
  public:
-  // `node` must be a map (Value::AsMap checks).
-  MapReader(ReadContext* ctx, YAML::Node node, std::string path);
+  // `node` must be a map (Value::AsMap checks); `tree` must outlive the reader.
+  MapReader(ReadContext* ctx, const YamlTree* tree, YamlTree::NodeId node, std::string path);
 
   ReadContext& context() const { return *ctx_; }
   const std::string& path() const { return path_; }
@@ -173,21 +173,22 @@ class MapReader {
 
  private:
   struct Entry {
-    std::string key;
-    YAML::Node key_node;
-    YAML::Node value;
+    std::string_view key;  // in the tree
+    YamlTree::NodeId key_node;
+    YamlTree::NodeId value;
     bool known = false;
   };
   Entry* Find(std::string_view key);
   void ReportMissing(std::string_view key, std::string_view message = "required key is missing");
 
   ReadContext* ctx_;
-  YAML::Node node_;
+  const YamlTree* tree_;
+  YamlTree::NodeId node_;
   std::string path_;
   std::vector<Entry> entries_;
   std::vector<std::string> asked_;
 };
 
-Location LocationOf(const YAML::Node& node, std::string path);
+Location LocationOf(const YamlTree& tree, YamlTree::NodeId node, std::string path);
 
 }  // namespace opsdeck::config::internal
