@@ -11,6 +11,7 @@
 #include "app/commands.h"
 #include "app/exit_codes.h"
 #include "net/log.h"
+#include "net/memory.h"
 
 namespace {
 
@@ -23,6 +24,7 @@ std::string DefaultConfigPath() {
 
 int main(int argc, char** argv) {
   using namespace opsdeck::app;
+  opsdeck::net::ConfigureAllocator();
   CLI::App app{
       "opsdeck: a self-hosted operations hub. CI/CD pipeline status per environment, health\n"
       "of services and servers, release checklists, windows and rollbacks, documentation\n"
