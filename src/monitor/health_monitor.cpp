@@ -172,6 +172,9 @@ HealthMonitor::HealthMonitor(std::unique_ptr<Impl> impl) : impl_(std::move(impl)
 HealthMonitor::~HealthMonitor() { Stop(); }
 
 void HealthMonitor::Impl::Install(Catalog cat) {
+  // Transitions still held for batching happened under the old catalog:
+  // planned against it, so a target the reload removes opens nothing.
+  HandleHeld();
   config = cat.config;
   std::vector<std::string> names;
   heartbeat_targets.clear();
