@@ -9,6 +9,18 @@ core::TimePoint RollupAccumulator::MinuteOf(core::TimePoint t) {
   return std::chrono::floor<std::chrono::minutes>(t);
 }
 
+namespace {
+
+// One result into a minute's counts (an inline slot or a set-aside delta).
+template <typename Counts>
+void Count(Counts& m, const core::CheckResult& result) {
+  ++m.count;
+  if (!result.ok) ++m.failures;
+  m.latency.Add(result.timings.total);
+}
+
+}  // namespace
+
 void RollupAccumulator::Add(const std::string& target, const core::CheckResult& result) {
   const core::TimePoint minute = MinuteOf(result.at);
   oldest_ = std::min(oldest_, minute);
@@ -23,12 +35,7 @@ void RollupAccumulator::Add(const std::string& target, const core::CheckResult& 
       m->minute = minute;
     }
   }
-  if (m != nullptr) {
-    ++m->count;
-    if (!result.ok) ++m->failures;
-    m->latency.Add(result.timings.total);
-    return;
-  }
+  if (m != nullptr) return Count(*m, result);
   store::RollupDelta* delta = nullptr;
   for (auto& d : extra_) {
     if (d.minute == minute && d.target == target) delta = &d;
@@ -38,9 +45,7 @@ void RollupAccumulator::Add(const std::string& target, const core::CheckResult& 
     delta->target = target;
     delta->minute = minute;
   }
-  ++delta->count;
-  if (!result.ok) ++delta->failures;
-  delta->latency.Add(result.timings.total);
+  Count(*delta, result);
 }
 
 store::RollupDelta RollupAccumulator::Take(const std::string& target, Minute& m) {

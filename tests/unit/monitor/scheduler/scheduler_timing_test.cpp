@@ -47,15 +47,19 @@ TEST(IsOnTimeTest, TenthOfIntervalCappedAtOneSecond) {
   EXPECT_FALSE(IsOnTime(core::Micros(20'000), 100ms));
 }
 
+// 1,000 instant checks "svc0".."svc999" at 1 s.
+std::vector<ScheduledCheck> ThousandChecks(ProbeLog& log) {
+  std::vector<ScheduledCheck> checks;
+  for (int i = 0; i < 1000; ++i) checks.push_back(Check(log, "svc" + std::to_string(i), 0, 1s, 0ms));
+  return checks;
+}
+
 TEST(SchedulerTest, ThousandChecksSpreadOverTheInterval) {
   net::SystemClock clock;
   TestEnv t(clock);
   ProbeLog log;
   Scheduler scheduler(t.env, [](const core::CheckKey&, core::CheckResult) {});
-  std::vector<ScheduledCheck> checks;
-  for (int i = 0; i < 1000; ++i)
-    checks.push_back(Check(log, "svc" + std::to_string(i), 0, 1s, 0ms));
-  scheduler.Set(std::move(checks));
+  scheduler.Set(ThousandChecks(log));
   const auto begin = Steady::now();
   scheduler.Start();
   std::map<std::string, Steady::time_point> first;
@@ -291,10 +295,7 @@ TEST(SchedulerTest, CoalescedTicksStartDueProbesTogether) {
   options.per_host_limit = 1000;
   options.coalesce = 50ms;
   Scheduler scheduler(t.env, [](const core::CheckKey&, core::CheckResult) {}, options);
-  std::vector<ScheduledCheck> checks;
-  for (int i = 0; i < 1000; ++i)
-    checks.push_back(Check(log, "svc" + std::to_string(i), 0, 1s, 0ms));
-  scheduler.Set(std::move(checks));
+  scheduler.Set(ThousandChecks(log));
   const auto begin = Steady::now();
   scheduler.Start();
   RunFor(t.io, 2100ms);
