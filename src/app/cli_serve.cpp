@@ -86,7 +86,10 @@ void WriteStoreMetrics(const store::StoreStats& s, std::string& out) {
       "opsdeck_store_commits_total " + std::to_string(s.commits) + "\n"
       "# HELP opsdeck_store_max_batch Most write transactions in one commit since start.\n"
       "# TYPE opsdeck_store_max_batch gauge\n"
-      "opsdeck_store_max_batch " + std::to_string(s.max_batch) + "\n";
+      "opsdeck_store_max_batch " + std::to_string(s.max_batch) + "\n"
+      "# HELP opsdeck_store_wal_syncs_total WAL fsyncs that made commits durable (SQLite).\n"
+      "# TYPE opsdeck_store_wal_syncs_total counter\n"
+      "opsdeck_store_wal_syncs_total " + std::to_string(s.wal_syncs) + "\n";
 }
 
 // Intake's outside effects: the SNS subscription confirmation GET.

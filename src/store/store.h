@@ -87,6 +87,7 @@ struct StoreStats {
   int64_t write_failures = 0;  // of those, how many returned an error
   int64_t commits = 0;         // transactions committed (one per batch on SQLite)
   int64_t max_batch = 0;       // most jobs in one commit
+  int64_t wal_syncs = 0;       // fdatasyncs of the WAL by the writer's syncer (SQLite)
 };
 
 class Store {

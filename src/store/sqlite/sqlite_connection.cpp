@@ -88,9 +88,11 @@ core::Result<std::unique_ptr<SqliteConnection>> SqliteConnection::Open(const Sql
     if (mode->empty() || TextOr(mode->front().at(0)) != "wal") {
       return core::Error::Unavailable("sqlite: could not switch to WAL journal mode");
     }
-    const char* sync = options.synchronous == SqliteSync::kFull ? "PRAGMA synchronous = FULL"
-                                                                : "PRAGMA synchronous = NORMAL";
-    if (auto r = conn->ExecScript(sync); !r) return r.error();
+    // NORMAL for both: with kFull the writer (sqlite_writer.h) fsyncs the
+    // WAL after each commit on a thread of its own before completing it,
+    // rather than SQLite inside COMMIT. NORMAL still syncs the WAL before
+    // and the database after each checkpoint.
+    if (auto r = conn->ExecScript("PRAGMA synchronous = NORMAL"); !r) return r.error();
     // temp_store MEMORY: a transaction of several statements (results go in
     // as multi-row INSERTs of a few hundred rows each) needs a statement
     // journal from its second statement on; on disk that is a file created,

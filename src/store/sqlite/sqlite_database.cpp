@@ -32,7 +32,12 @@ core::Result<std::unique_ptr<SqliteDatabase>> SqliteDatabase::Open(const SqliteO
     if (!reader) return reader.error();
     readers.push_back(std::move(*reader));
   }
-  auto writer = std::make_unique<SqliteWriter>(std::move(*writer_conn), options.max_batch);
+  // synchronous FULL: the writer's connection runs NORMAL and the writer
+  // syncs the WAL itself, off its own thread, before any job completes.
+  std::string wal_path;
+  if (options.synchronous == SqliteSync::kFull) wal_path = options.path + "-wal";
+  auto writer = std::make_unique<SqliteWriter>(std::move(*writer_conn), options.max_batch,
+                                               std::move(wal_path));
   return std::make_unique<SqliteDatabase>(std::move(writer), std::move(readers));
 }
 

@@ -1,6 +1,13 @@
 #include "store/sqlite/sqlite_writer.h"
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
 #include <exception>
+#include <filesystem>
 
 namespace opsdeck::store {
 namespace {
@@ -11,12 +18,18 @@ constexpr std::string_view kRollbackTo = "ROLLBACK TO opsdeck_job";
 
 }  // namespace
 
-SqliteWriter::SqliteWriter(std::unique_ptr<SqliteConnection> conn, int max_batch)
+SqliteWriter::SqliteWriter(std::unique_ptr<SqliteConnection> conn, int max_batch,
+                           std::string wal_path)
     : conn_(std::move(conn)),
       max_batch_(static_cast<size_t>(max_batch > 0 ? max_batch : 1)),
+      wal_path_(std::move(wal_path)),
+      syncer_(wal_path_.empty() ? std::thread() : std::thread([this] { SyncLoop(); })),
       thread_([this] { Loop(); }) {}
 
-SqliteWriter::~SqliteWriter() { Stop(); }
+SqliteWriter::~SqliteWriter() {
+  Stop();
+  if (wal_fd_ >= 0) ::close(wal_fd_);
+}
 
 core::Result<void> SqliteWriter::Submit(TxFn fn) {
   auto job = std::make_unique<Job>();
@@ -57,10 +70,18 @@ void SqliteWriter::Stop() {
   cv_.notify_one();
   std::lock_guard join_lock(join_mu_);
   if (thread_.joinable()) thread_.join();
+  // The writer has handed over its last commit: the syncer syncs it, then ends.
+  {
+    std::lock_guard lock(sync_mu_);
+    sync_stopping_ = true;
+  }
+  sync_cv_.notify_one();
+  if (syncer_.joinable()) syncer_.join();
 }
 
 StoreStats SqliteWriter::Stats() const {
-  return StoreStats{jobs_.load(), failures_.load(), commits_.load(), max_batch_seen_.load()};
+  return StoreStats{jobs_.load(), failures_.load(), commits_.load(), max_batch_seen_.load(),
+                    wal_syncs_.load()};
 }
 
 size_t SqliteWriter::Queued() const {
@@ -99,6 +120,7 @@ core::Result<void> SqliteWriter::RunJob(Job& job) {
 // rolls back the whole transaction on a few errors (disk full, I/O error);
 // then the jobs already run in it fail too, and the rest start a new one.
 void SqliteWriter::RunBatch(Batch& batch) {
+  const int64_t commits_before = commits_.load();
   std::vector<std::optional<core::Result<void>>> results(batch.size());
   size_t start = 0;
   while (start < batch.size()) {
@@ -154,15 +176,91 @@ void SqliteWriter::RunBatch(Batch& batch) {
     }
     start = end;
   }
+  std::vector<Done> done;
+  done.reserve(batch.size());
   for (size_t i = 0; i < batch.size(); ++i) {
     jobs_.fetch_add(1);
     if (!*results[i]) failures_.fetch_add(1);
-    if (batch[i]->callback) {
-      batch[i]->callback(std::move(*results[i]));
-    } else {
-      batch[i]->done.set_value(std::move(*results[i]));
+    done.push_back(Done{std::move(batch[i]), std::move(*results[i])});
+  }
+  if (!wal_path_.empty() && commits_.load() != commits_before) {
+    // Durable only once the WAL is synced: the syncer completes them.
+    {
+      std::lock_guard lock(sync_mu_);
+      for (Done& d : done) unsynced_.push_back(std::move(d));
+    }
+    sync_cv_.notify_one();
+    return;
+  }
+  for (Done& d : done) Complete(d);
+}
+
+void SqliteWriter::Complete(Done& d) {
+  if (d.job->callback) {
+    d.job->callback(std::move(d.result));
+  } else {
+    d.job->done.set_value(std::move(d.result));
+  }
+}
+
+void SqliteWriter::SyncLoop() {
+  std::vector<Done> taken;
+  while (true) {
+    {
+      std::unique_lock lock(sync_mu_);
+      sync_cv_.wait(lock, [&] { return sync_stopping_ || !unsynced_.empty(); });
+      if (unsynced_.empty()) return;  // stopping and all synced
+      taken.swap(unsynced_);
+    }
+    // Every commit in `taken` was written before this sync starts.
+    const core::Result<void> synced = SyncWal();
+    for (Done& d : taken) {
+      if (d.result && !synced) {
+        // Committed (readers may see it) but not known to be on disk: the
+        // sender gets an error and retries; a retried webhook is a duplicate.
+        d.result = synced.error();
+        failures_.fetch_add(1);
+      }
+      Complete(d);
+    }
+    taken.clear();
+  }
+}
+
+// fdatasync on our own descriptor of the WAL file: Linux flushes the file's
+// dirty pages whichever descriptor wrote them. The file exists once a commit
+// happened and stays (same inode) while the writer's connection is open;
+// checkpoints and WAL restarts rewrite it in place. A descriptor whose file
+// was unlinked (no links left) is replaced.
+core::Result<void> SqliteWriter::SyncWal() {
+  if (wal_fd_ >= 0) {
+    struct stat st {};
+    if (::fstat(wal_fd_, &st) != 0 || st.st_nlink == 0) {
+      ::close(wal_fd_);
+      wal_fd_ = -1;
     }
   }
+  if (wal_fd_ < 0) {
+    wal_fd_ = ::open(wal_path_.c_str(), O_RDONLY | O_CLOEXEC);
+    if (wal_fd_ < 0) {
+      return core::Error::Unavailable("sqlite: cannot open the WAL file to sync it: " +
+                                      std::string(std::strerror(errno)));
+    }
+    // The file's directory entry too, once: a new WAL must survive a crash.
+    std::string dir = std::filesystem::path(wal_path_).parent_path().string();
+    if (dir.empty()) dir = ".";
+    const int dfd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (dfd >= 0) {
+      (void)::fsync(dfd);
+      ::close(dfd);
+    }
+  }
+  if (::fdatasync(wal_fd_) != 0) {
+    return core::Error::Unavailable("sqlite: syncing the WAL failed: " +
+                                    std::string(std::strerror(errno)));
+  }
+  wal_syncs_.fetch_add(1);
+  return core::Ok();
 }
 
 }  // namespace opsdeck::store

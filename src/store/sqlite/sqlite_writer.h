@@ -2,10 +2,19 @@
 // a job and blocks; the thread drains every queued job (up to max_batch),
 // opens one BEGIN IMMEDIATE transaction, runs each job inside its own
 // SAVEPOINT (a failed job rolls back only itself and gets its own error),
-// COMMITs once (one WAL fsync for the whole batch) and then completes each
-// job. Under load this turns N concurrent small writes into far fewer commits.
+// COMMITs once and then completes each job. Under load this turns N
+// concurrent small writes into far fewer commits.
+// Durable commits (`wal_path` set; the connection runs synchronous=NORMAL):
+// the writer does not wait for the disk. A second thread, the syncer,
+// fdatasyncs the WAL file and only then completes the jobs of every commit
+// that was written before that sync began; meanwhile the writer runs the
+// next batch. One fsync covers every commit since the previous one, and the
+// writer's CPU and the disk's flush overlap (docs/decisions.md, "Pipelined
+// WAL sync"). Without `wal_path` jobs complete right after COMMIT.
 // Thread-safety: Submit/Stop/Stats/Queued are safe from any thread; jobs run
-// on the writer thread only.
+// on the writer thread only; completions run on the writer thread or, with
+// `wal_path`, on the syncer thread. A completion must not block on another
+// write (it would wait for its own thread).
 #pragma once
 
 #include <atomic>
@@ -25,12 +34,16 @@ namespace opsdeck::store {
 
 class SqliteWriter {
  public:
-  SqliteWriter(std::unique_ptr<SqliteConnection> conn, int max_batch);
+  // `wal_path`: the database's "-wal" file, synced by the syncer thread
+  // before jobs complete; empty: no syncs of its own (the connection's
+  // PRAGMA synchronous decides).
+  SqliteWriter(std::unique_ptr<SqliteConnection> conn, int max_batch, std::string wal_path = {});
   ~SqliteWriter();
   SqliteWriter(const SqliteWriter&) = delete;
   SqliteWriter& operator=(const SqliteWriter&) = delete;
 
-  // Runs `fn` in the next batch; returns its result once the batch committed.
+  // Runs `fn` in the next batch; returns its result once the batch committed
+  // (and, with a WAL path, once the WAL was synced after that).
   // kUnavailable after Stop().
   core::Result<void> Submit(TxFn fn);
   // The same without blocking: `done` runs on the writer thread after the
@@ -49,9 +62,17 @@ class SqliteWriter {
   };
   using Batch = std::vector<std::unique_ptr<Job>>;
 
+  struct Done {
+    std::unique_ptr<Job> job;
+    core::Result<void> result;
+  };
+
   void Loop();
   void RunBatch(Batch& batch);
   core::Result<void> RunJob(Job& job);
+  static void Complete(Done& d);
+  void SyncLoop();
+  core::Result<void> SyncWal();
 
   std::unique_ptr<SqliteConnection> conn_;  // used only by the writer thread
   const size_t max_batch_;
@@ -65,6 +86,16 @@ class SqliteWriter {
   std::atomic<int64_t> failures_{0};
   std::atomic<int64_t> commits_{0};
   std::atomic<int64_t> max_batch_seen_{0};
+  std::atomic<int64_t> wal_syncs_{0};
+
+  // The syncer: completions of committed jobs waiting for the next WAL sync.
+  const std::string wal_path_;
+  int wal_fd_ = -1;  // syncer thread only
+  std::mutex sync_mu_;
+  std::condition_variable sync_cv_;
+  std::vector<Done> unsynced_;  // guarded by sync_mu_
+  bool sync_stopping_ = false;  // guarded by sync_mu_
+  std::thread syncer_;
 
   std::mutex join_mu_;
   std::thread thread_;  // last: starts after everything above exists

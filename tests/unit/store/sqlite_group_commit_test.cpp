@@ -238,6 +238,64 @@ TEST_F(SqliteGroupCommit, CloseFinishesQueuedWritesThenRefuses) {
   EXPECT_EQ(Keys(), (std::vector<std::string>{"queued"}));
 }
 
+// synchronous FULL (the default): each write completes only after a WAL
+// fdatasync that began after its commit, done off the writer's thread; one
+// sync can cover several commits, never the other way round.
+TEST_F(SqliteGroupCommit, DurableWritesCompleteAfterAWalSync) {
+  const StoreStats before = db_->Stats();
+  ASSERT_TRUE(Insert("one"));
+  StoreStats after = db_->Stats();
+  EXPECT_EQ(after.commits - before.commits, 1);
+  EXPECT_EQ(after.wal_syncs - before.wal_syncs, 1) << "the write returned before its sync";
+
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 16; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < 10; ++i) ASSERT_TRUE(Insert("k" + std::to_string(t) + "-" + std::to_string(i)));
+    });
+  }
+  for (auto& th : threads) th.join();
+  after = db_->Stats();
+  EXPECT_GE(after.wal_syncs - before.wal_syncs, 2);
+  EXPECT_LE(after.wal_syncs, after.commits);
+  EXPECT_EQ(Keys().size(), 161u);
+
+  // synchronous NORMAL: no syncs of the writer's own.
+  SqliteOptions normal;
+  normal.path = dir_.path() + "/normal.db";
+  normal.synchronous = SqliteSync::kNormal;
+  auto db = SqliteDatabase::Open(normal);
+  ASSERT_TRUE(db);
+  ASSERT_TRUE((*db)->Write([](Tx& tx) { return tx.ExecScript("CREATE TABLE t (k TEXT)"); }));
+  EXPECT_EQ((*db)->Stats().wal_syncs, 0);
+}
+
+// A WAL that cannot be synced: the commit happened, but nobody is told it
+// is durable. The job gets kUnavailable naming the WAL (a webhook sender
+// retries and then meets a duplicate), and the writer goes on.
+TEST(SqliteWriterSync, ASyncFailureFailsTheJobsItCovered) {
+  testing::TempDir dir;
+  SqliteOptions options;
+  options.path = dir.path() + "/w.db";
+  auto conn = SqliteConnection::Open(options, SqliteConnection::Role::kWriter);
+  ASSERT_TRUE(conn);
+  SqliteWriter writer(std::move(*conn), 16, dir.path() + "/no-such-dir/w.db-wal");
+  auto r = writer.Submit([](Tx& tx) { return tx.ExecScript("CREATE TABLE t (k TEXT)"); });
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().code, core::ErrorCode::kUnavailable);
+  EXPECT_NE(r.error().message.find("WAL"), std::string::npos) << r.error().message;
+  auto again = writer.Submit([](Tx& tx) -> core::Result<void> {
+    auto n = tx.Exec("INSERT INTO t (k) VALUES ('x')");  // the table was committed
+    if (!n) return n.error();
+    return core::Ok();
+  });
+  ASSERT_FALSE(again);
+  EXPECT_EQ(again.error().code, core::ErrorCode::kUnavailable);
+  EXPECT_EQ(writer.Stats().commits, 2);
+  EXPECT_EQ(writer.Stats().write_failures, 2);
+  writer.Stop();
+}
+
 TEST(SqliteOpen, RejectsBadPathsAndCreatesDirectories) {
   testing::TempDir dir;
   core::ManualClock clock(core::FromUnixMillis(0));
