@@ -89,7 +89,10 @@ void WriteStoreMetrics(const store::StoreStats& s, std::string& out) {
       "opsdeck_store_max_batch " + std::to_string(s.max_batch) + "\n"
       "# HELP opsdeck_store_wal_syncs_total WAL fsyncs that made commits durable (SQLite).\n"
       "# TYPE opsdeck_store_wal_syncs_total counter\n"
-      "opsdeck_store_wal_syncs_total " + std::to_string(s.wal_syncs) + "\n";
+      "opsdeck_store_wal_syncs_total " + std::to_string(s.wal_syncs) + "\n"
+      "# HELP opsdeck_store_batch_reruns_total Group commits run again write by write after one failed (SQLite).\n"
+      "# TYPE opsdeck_store_batch_reruns_total counter\n"
+      "opsdeck_store_batch_reruns_total " + std::to_string(s.batch_reruns) + "\n";
 }
 
 // Intake's outside effects: the SNS subscription confirmation GET.

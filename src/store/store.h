@@ -88,6 +88,7 @@ struct StoreStats {
   int64_t commits = 0;         // transactions committed (one per batch on SQLite)
   int64_t max_batch = 0;       // most jobs in one commit
   int64_t wal_syncs = 0;       // fdatasyncs of the WAL by the writer's syncer (SQLite)
+  int64_t batch_reruns = 0;    // batches run again job by job after a job failed (SQLite)
 };
 
 class Store {

@@ -4,6 +4,8 @@
 // SAVEPOINT (a failed job rolls back only itself and gets its own error),
 // COMMITs once and then completes each job. Under load this turns N
 // concurrent small writes into far fewer commits.
+// A batch first runs without savepoints; only when one of its jobs fails is
+// it rolled back and run again, each job in its own savepoint.
 // Durable commits (`wal_path` set; the connection runs synchronous=NORMAL):
 // the writer does not wait for the disk. A second thread, the syncer,
 // fdatasyncs the WAL file and only then completes the jobs of every commit
@@ -69,6 +71,8 @@ class SqliteWriter {
 
   void Loop();
   void RunBatch(Batch& batch);
+  bool RunOptimistic(Batch& batch);
+  void CountCommit(size_t jobs);
   core::Result<void> RunJob(Job& job);
   static void Complete(Done& d);
   void SyncLoop();
@@ -87,6 +91,7 @@ class SqliteWriter {
   std::atomic<int64_t> commits_{0};
   std::atomic<int64_t> max_batch_seen_{0};
   std::atomic<int64_t> wal_syncs_{0};
+  std::atomic<int64_t> reruns_{0};
 
   // The syncer: completions of committed jobs waiting for the next WAL sync.
   const std::string wal_path_;

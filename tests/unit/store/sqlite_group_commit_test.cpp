@@ -3,6 +3,7 @@
 // rolls back only its own savepoint.
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <chrono>
 #include <future>
 #include <mutex>
@@ -107,7 +108,39 @@ TEST_F(SqliteGroupCommit, FailedJobInABatchRollsBackOnlyItself) {
   EXPECT_EQ(after.write_jobs - before.write_jobs, 5);
   EXPECT_EQ(after.write_failures - before.write_failures, 2);
   EXPECT_EQ(after.commits - before.commits, 2);  // the blocker's batch, then one for the other four
+  // The four first ran without savepoints; a failure sent them round again
+  // one savepoint each (so "c-undone" is not there and "e-ok" is).
+  EXPECT_EQ(after.batch_reruns - before.batch_reruns, 1);
   EXPECT_GE(after.max_batch, 4);
+}
+
+// A batch where every job succeeds runs without savepoints: one
+// transaction, one commit, nothing run twice.
+TEST_F(SqliteGroupCommit, ABatchThatSucceedsRunsEachJobOnce) {
+  std::promise<void> release;
+  auto blocker = BlockWriter(release);
+  const StoreStats before = db_->Stats();
+  std::atomic<int> runs{0};
+  std::vector<std::future<core::Result<void>>> writes;
+  for (int i = 0; i < 5; ++i) {
+    writes.push_back(std::async(std::launch::async, [&, i] {
+      return db_->Write([&, i](Tx& tx) -> core::Result<void> {
+        runs.fetch_add(1);
+        auto r = tx.Exec("INSERT INTO t (k) VALUES (?)", {"s" + std::to_string(i)});
+        if (!r) return r.error();
+        return core::Ok();
+      });
+    }));
+    WaitQueued(static_cast<size_t>(i + 1));
+  }
+  release.set_value();
+  EXPECT_TRUE(blocker.get());
+  for (auto& w : writes) EXPECT_TRUE(w.get());
+  const StoreStats after = db_->Stats();
+  EXPECT_EQ(runs.load(), 5);
+  EXPECT_EQ(after.commits - before.commits, 2);  // the blocker's, then the five
+  EXPECT_EQ(after.batch_reruns - before.batch_reruns, 0);
+  EXPECT_EQ(Keys().size(), 5u);
 }
 
 TEST_F(SqliteGroupCommit, AThrowingJobFailsAloneAndTheWriterSurvives) {
@@ -205,6 +238,7 @@ TEST_F(SqliteGroupCommit, AsyncWritesShareCommitsWithoutAThreadEach) {
   EXPECT_EQ(Keys().size(), static_cast<size_t>(kWrites));
   const StoreStats after = db_->Stats();
   EXPECT_LE(after.commits - before.commits, 10) << "401 queued writes should need few commits";
+  EXPECT_EQ(after.batch_reruns - before.batch_reruns, 1) << "only the batch with the duplicate";
 
   db_->Close();
   std::promise<core::Result<void>> refused;
