@@ -11,12 +11,14 @@
 #include "core/run.h"
 #include "core/secret.h"
 #include "ingest/source.h"
+#include "net/secrets.h"
 
 namespace opsdeck::ingest {
 
 class GithubSource final : public Source {
  public:
-  explicit GithubSource(core::SecretString secret) : secret_(std::move(secret)) {}
+  explicit GithubSource(core::SecretString secret)
+      : secret_(std::move(secret)), hmac_(secret_.Reveal()) {}
 
   core::SourceKind kind() const override { return core::SourceKind::kGithub; }
   core::Result<ParseOutcome> Parse(const Delivery& delivery) const override;
@@ -25,6 +27,7 @@ class GithubSource final : public Source {
   core::Result<void> Verify(const Delivery& delivery) const;
 
   core::SecretString secret_;
+  net::HmacSha256 hmac_;  // keyed with secret_
 };
 
 // GitHub's status + conclusion in opsdeck's vocabulary (docs/sources/github.md):

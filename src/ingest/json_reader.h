@@ -13,6 +13,8 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include "core/clock.h"
 #include "core/result.h"
@@ -23,6 +25,28 @@ namespace opsdeck::ingest {
 // truncated document is kInvalidArgument with where = "" (the whole document)
 // and the byte offset in the message.
 core::Result<boost::json::value> ParseJson(std::string_view text);
+
+// The parts of a document a parser reads. Under each listed key, the listed
+// children only; a key listed with no children keeps its whole value (a
+// scalar normally; an object or array whole). The elements of an array get
+// their key's spec. Unlisted keys are parsed and checked, but not built.
+class JsonKeep {
+ public:
+  JsonKeep() = default;  // everything
+  JsonKeep(std::initializer_list<std::pair<std::string_view, JsonKeep>> children);
+
+  bool all() const { return children_.empty(); }
+  // The spec under `key`, or null when the key is not kept.
+  const JsonKeep* Find(std::string_view key) const;
+
+ private:
+  std::vector<std::pair<std::string, JsonKeep>> children_;
+};
+
+// As ParseJson (the same syntax checks, depth limit and error messages),
+// but builds only what `keep` lists: a 3 KB GitHub delivery whose parser
+// reads 20 fields costs a fifth of the full tree (json_keep.cpp).
+core::Result<boost::json::value> ParseJsonKept(std::string_view text, const JsonKeep& keep);
 
 // base + "/" + key with "~" and "/" escaped as RFC 6901 asks.
 std::string JsonPointer(std::string_view base, std::string_view key);

@@ -7,6 +7,8 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
+#include <memory>
 #include <mutex>
 #include <vector>
 
@@ -62,6 +64,75 @@ std::string HmacSha256Hex(std::string_view key, std::string_view data) {
            &len) == nullptr) {
     std::abort();  // only on allocation failure inside OpenSSL
   }
+  return ToHex(digest, len);
+}
+
+// The key's inner and outer padded blocks, already absorbed into a SHA-256
+// context each; copied per message.
+struct HmacSha256::Pads {
+  EVP_MD_CTX* inner = nullptr;
+  EVP_MD_CTX* outer = nullptr;
+  ~Pads() {
+    EVP_MD_CTX_free(inner);
+    EVP_MD_CTX_free(outer);
+  }
+};
+
+namespace {
+
+struct MdCtxFree {
+  void operator()(EVP_MD_CTX* c) const noexcept { EVP_MD_CTX_free(c); }
+};
+
+EVP_MD_CTX* Checked(EVP_MD_CTX* c) {
+  if (c == nullptr) std::abort();  // allocation failure inside OpenSSL
+  return c;
+}
+
+void Must(int ok) {
+  if (ok != 1) std::abort();  // SHA-256 does not fail but for allocation
+}
+
+}  // namespace
+
+HmacSha256::HmacSha256(std::string_view key) : pads_(std::make_unique<Pads>()) {
+  constexpr size_t kBlock = 64;
+  unsigned char block[kBlock] = {};
+  if (key.size() > kBlock) {  // a long key is hashed first (RFC 2104)
+    SHA256(reinterpret_cast<const unsigned char*>(key.data()), key.size(), block);
+  } else if (!key.empty()) {
+    std::memcpy(block, key.data(), key.size());
+  }
+  unsigned char ipad[kBlock];
+  unsigned char opad[kBlock];
+  for (size_t i = 0; i < kBlock; ++i) {
+    ipad[i] = block[i] ^ 0x36;
+    opad[i] = block[i] ^ 0x5c;
+  }
+  pads_->inner = Checked(EVP_MD_CTX_new());
+  pads_->outer = Checked(EVP_MD_CTX_new());
+  Must(EVP_DigestInit_ex(pads_->inner, EVP_sha256(), nullptr));
+  Must(EVP_DigestUpdate(pads_->inner, ipad, kBlock));
+  Must(EVP_DigestInit_ex(pads_->outer, EVP_sha256(), nullptr));
+  Must(EVP_DigestUpdate(pads_->outer, opad, kBlock));
+  OPENSSL_cleanse(block, kBlock);
+  OPENSSL_cleanse(ipad, kBlock);
+  OPENSSL_cleanse(opad, kBlock);
+}
+
+HmacSha256::~HmacSha256() = default;
+
+std::string HmacSha256::Hex(std::string_view data) const {
+  thread_local std::unique_ptr<EVP_MD_CTX, MdCtxFree> work(Checked(EVP_MD_CTX_new()));
+  unsigned char inner[SHA256_DIGEST_LENGTH];
+  unsigned char digest[SHA256_DIGEST_LENGTH];
+  unsigned int len = 0;
+  Must(EVP_MD_CTX_copy_ex(work.get(), pads_->inner));
+  Must(EVP_DigestUpdate(work.get(), data.data(), data.size()));
+  Must(EVP_DigestFinal_ex(work.get(), inner, &len));
+  Must(EVP_MD_CTX_copy_ex(work.get(), pads_->outer));
+  Must(EVP_DigestUpdate(work.get(), inner, sizeof inner));
+  Must(EVP_DigestFinal_ex(work.get(), digest, &len));
   return ToHex(digest, len);
 }
 
