@@ -57,7 +57,9 @@ class ConnectRun : public std::enable_shared_from_this<ConnectRun> {
     Report(ok, std::move(error));
     Close();
   }
-  void Close();
+  // Ends the connection: with a FIN, or `abortive`ly with a RST (SO_LINGER
+  // 0) once a whole answer is in (connect_run.cpp says why).
+  void Close(bool abortive = false);
   bool reported() const { return reported_; }
   bool closed() const { return closed_; }
   void SetPhase(const char* phase) { phase_ = phase; }

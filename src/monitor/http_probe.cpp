@@ -118,7 +118,7 @@ class HttpRun final : public ConnectRun {
     const bool ok = failures.empty();
     const bool wait_for_close = parser_.is_done() && !parser_.keep_alive();
     Report(ok, std::move(failures));
-    if (!wait_for_close) return Close();
+    if (!wait_for_close) return Close(true);
     buffer_.clear();
     Read();
   }
@@ -128,7 +128,7 @@ class HttpRun final : public ConnectRun {
   void Drained() {
     if (closed()) return;
     buffer_.clear();
-    Close();
+    Close(true);
   }
 
   std::shared_ptr<const HttpSpec> spec_;

@@ -1,7 +1,18 @@
 // The tcp probe against an open and a closed loopback port, the dns probe
 // and the resolver cache against a tiny UDP DNS server the test runs.
+#include <arpa/inet.h>
 #include <ares.h>
 #include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <future>
+#include <thread>
+#include <utility>
 
 #include "monitor/dns_answers.h"
 #include "monitor/probe.h"
@@ -61,6 +72,84 @@ TEST_F(NetProbeTest, TcpOpenPortIsUp) {
   EXPECT_TRUE(result.ok) << result.error;
   EXPECT_TRUE(result.timings.connect.has_value());
   EXPECT_FALSE(result.timings.dns.has_value());
+}
+
+// What a server reads after a probe is done with it: after a whole HTTP
+// answer the probe resets the connection (as HAProxy's checks do: no
+// TIME_WAIT on either end), so a server that keeps it alive reads
+// ECONNRESET; a tcp probe closes gracefully, and the server reads EOF.
+class RawServer {
+ public:
+  // `answer` is written once the first bytes arrive (none: nothing is read).
+  explicit RawServer(std::string answer) : answer_(std::move(answer)) {
+    fd_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t len = sizeof addr;
+    if (::bind(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 || ::listen(fd_, 4) != 0 ||
+        ::getsockname(fd_, reinterpret_cast<sockaddr*>(&addr), &len) != 0) {
+      ADD_FAILURE() << "listen: " << std::strerror(errno);
+    }
+    port_ = ntohs(addr.sin_port);
+    thread_ = std::thread([this] { Serve(); });
+  }
+  ~RawServer() {
+    if (thread_.joinable()) thread_.join();
+    ::close(fd_);
+  }
+  uint16_t port() const { return port_; }
+  // recv's result after the probe ended, and its errno.
+  std::pair<ssize_t, int> Last() {
+    thread_.join();
+    return last_;
+  }
+
+ private:
+  void Serve() {
+    pollfd p{fd_, POLLIN, 0};
+    if (::poll(&p, 1, 5000) != 1) return;
+    const int conn = ::accept(fd_, nullptr, nullptr);
+    char buf[4096];
+    if (!answer_.empty()) {
+      pollfd q{conn, POLLIN, 0};
+      (void)::poll(&q, 1, 5000);
+      (void)::recv(conn, buf, sizeof buf, 0);
+      (void)::send(conn, answer_.data(), answer_.size(), MSG_NOSIGNAL);
+    }
+    pollfd q{conn, POLLIN, 0};
+    (void)::poll(&q, 1, 5000);  // until the probe's close arrives
+    const ssize_t n = ::recv(conn, buf, sizeof buf, 0);
+    last_ = {n, n < 0 ? errno : 0};
+    ::close(conn);
+  }
+
+  std::string answer_;
+  int fd_ = -1;
+  uint16_t port_ = 0;
+  std::pair<ssize_t, int> last_{-2, 0};
+  std::thread thread_;
+};
+
+TEST_F(NetProbeTest, AnHttpProbeResetsTheConnectionAfterTheAnswer) {
+  RawServer server("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok");  // and keeps it alive
+  config::HttpCheck http;
+  http.url = "http://127.0.0.1:" + std::to_string(server.port()) + "/health";
+  auto probe = MakeProbe(Check(config::CheckType::kHttp, http));
+  ASSERT_TRUE(probe.has_value());
+  auto result = harness_.Run(**probe);
+  ASSERT_TRUE(result.has_value());
+  EXPECT_TRUE(result->ok) << result->error;
+  const auto [n, err] = server.Last();
+  EXPECT_EQ(n, -1) << "a graceful close (EOF) instead of a reset";
+  EXPECT_EQ(err, ECONNRESET);
+}
+
+TEST_F(NetProbeTest, ATcpProbeClosesGracefully) {
+  RawServer server("");
+  auto result = Tcp("127.0.0.1", server.port());
+  EXPECT_TRUE(result.ok) << result.error;
+  EXPECT_EQ(server.Last(), (std::pair<ssize_t, int>{0, 0}));
 }
 
 TEST_F(NetProbeTest, TcpClosedPortIsConnectionRefused) {
