@@ -1,8 +1,11 @@
 // Resolve -> connect (each address in turn) -> TLS handshake, under one timer.
 #include "monitor/connect_run.h"
 
+#include <sys/socket.h>
+
 #include <boost/asio/post.hpp>
 #include <cctype>
+#include <cerrno>
 
 #include "config/internal/formats.h"
 #include "monitor/tls_peer.h"
@@ -75,18 +78,39 @@ void ConnectRun::ConnectNext() {
     return Finish(false, "connect: " + connect_error_);
   }
   tcp::endpoint endpoint(answer_->addresses[next_address_++], target_->port);
-  boost::system::error_code ignored;
-  socket_.close(ignored);
-  socket_.async_connect(endpoint, [self = shared_from_this()](const boost::system::error_code& ec) {
+  boost::system::error_code ec;
+  socket_.close(ec);
+  // connect(2) by hand and a wait for writability: asio's async_connect
+  // asks the kernel twice (poll, then SO_ERROR) once the socket is writable;
+  // SO_ERROR alone answers.
+  if (socket_.open(endpoint.protocol(), ec); !ec) socket_.non_blocking(true, ec);
+  if (ec) return ConnectFailed(ec);
+  if (::connect(socket_.native_handle(), endpoint.data(), endpoint.size()) == 0) {
+    return asio::post(timer_.get_executor(), [self = shared_from_this()] {
+      if (!self->reported_) self->Connected();
+    });
+  }
+  if (errno != EINPROGRESS) return ConnectFailed(boost::system::error_code(errno, boost::system::system_category()));
+  socket_.async_wait(tcp::socket::wait_write, [self = shared_from_this()](const boost::system::error_code& wait_ec) {
     if (self->reported_) return;
-    if (ec) {
-      self->connect_error_ = LowerFirst(ec.message());
-      return self->ConnectNext();
-    }
-    self->result_.timings.connect = Since(self->phase_start_);
-    if (self->tls_context_) return self->Handshake();
-    self->OnReady();
+    if (wait_ec) return self->ConnectFailed(wait_ec);
+    int err = 0;
+    socklen_t len = sizeof err;
+    if (::getsockopt(self->socket_.native_handle(), SOL_SOCKET, SO_ERROR, &err, &len) != 0) err = errno;
+    if (err != 0) return self->ConnectFailed(boost::system::error_code(err, boost::system::system_category()));
+    self->Connected();
   });
+}
+
+void ConnectRun::ConnectFailed(const boost::system::error_code& ec) {
+  connect_error_ = LowerFirst(ec.message());
+  ConnectNext();
+}
+
+void ConnectRun::Connected() {
+  result_.timings.connect = Since(phase_start_);
+  if (tls_context_) return Handshake();
+  OnReady();
 }
 
 void ConnectRun::Handshake() {

@@ -82,6 +82,8 @@ class ConnectRun : public std::enable_shared_from_this<ConnectRun> {
  private:
   void OnResolved(const Resolver::AnswerPtr& answer);
   void ConnectNext();
+  void ConnectFailed(const boost::system::error_code& ec);
+  void Connected();
   void Handshake();
   void OnTimeout();
 

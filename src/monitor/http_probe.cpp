@@ -1,7 +1,9 @@
 // An http probe run: write the prepared request in one gathered write, read
 // and parse the response (first byte timed), evaluate the conditions, then
-// wait for the server's close (it was asked for `Connection: close`) so the
-// TIME_WAIT is the server's, within what is left of the timeout.
+// end the connection with a RST (connect_run.cpp). Over TLS the probe first
+// waits, within what is left of the timeout, for the server's close (it was
+// asked for `Connection: close`): a server still sending its close_notify
+// would see the reset as a failed TLS shutdown.
 #include "monitor/http_probe.h"
 
 #include <algorithm>
@@ -116,7 +118,7 @@ class HttpRun final : public ConnectRun {
     result_.http_status = parser_.status();
     std::string failures = spec_->conditions->Evaluate(observation);
     const bool ok = failures.empty();
-    const bool wait_for_close = parser_.is_done() && !parser_.keep_alive();
+    const bool wait_for_close = spec_->https && parser_.is_done() && !parser_.keep_alive();
     Report(ok, std::move(failures));
     if (!wait_for_close) return Close(true);
     buffer_.clear();
