@@ -3,7 +3,6 @@
 // are still parsed and checked, so a document is accepted or refused, with
 // the same byte offset and message, exactly as ParseJson would.
 #include <boost/json/basic_parser_impl.hpp>
-#include <boost/json/monotonic_resource.hpp>
 
 #include <exception>
 #include <utility>
@@ -23,17 +22,16 @@ class KeepHandler {
   static constexpr std::size_t max_string_size = static_cast<std::size_t>(-1);
   static constexpr std::size_t max_key_size = static_cast<std::size_t>(-1);
 
-  explicit KeepHandler(const JsonKeep& keep)
-      : sp_(json::make_shared_resource<json::monotonic_resource>()), root_spec_(Norm(&keep)) {}
+  explicit KeepHandler(const JsonKeep& keep) : root_spec_(Norm(&keep)) {}
 
   json::value Release() { return std::move(root_); }
 
   bool on_document_begin(json::error_code&) { return true; }
   bool on_document_end(json::error_code&) { return true; }
 
-  bool on_object_begin(json::error_code&) { return Open(json::value(json::object(sp_))); }
+  bool on_object_begin(json::error_code&) { return Open(json::kind::object); }
   bool on_object_end(std::size_t, json::error_code&) { return Close(); }
-  bool on_array_begin(json::error_code&) { return Open(json::value(json::array(sp_))); }
+  bool on_array_begin(json::error_code&) { return Open(json::kind::array); }
   bool on_array_end(std::size_t, json::error_code&) { return Close(); }
 
   bool on_key_part(json::string_view s, std::size_t, json::error_code&) {
@@ -69,20 +67,20 @@ class KeepHandler {
   bool on_string(json::string_view s, std::size_t, json::error_code&) {
     if (skip_ > 0 || !Wanted()) return true;
     if (part_.empty()) {
-      Add(json::value(s, sp_));
+      Add(json::value(s));
     } else {
       part_.append(s.data(), s.size());
-      Add(json::value(json::string_view(part_.data(), part_.size()), sp_));
+      Add(json::value(json::string_view(part_.data(), part_.size())));
       part_.clear();
     }
     return true;
   }
   bool on_number_part(json::string_view, json::error_code&) { return true; }
-  bool on_int64(int64_t i, json::string_view, json::error_code&) { return Scalar(json::value(i, sp_)); }
-  bool on_uint64(uint64_t u, json::string_view, json::error_code&) { return Scalar(json::value(u, sp_)); }
-  bool on_double(double d, json::string_view, json::error_code&) { return Scalar(json::value(d, sp_)); }
-  bool on_bool(bool b, json::error_code&) { return Scalar(json::value(b, sp_)); }
-  bool on_null(json::error_code&) { return Scalar(json::value(nullptr, sp_)); }
+  bool on_int64(int64_t i, json::string_view, json::error_code&) { return Scalar(i); }
+  bool on_uint64(uint64_t u, json::string_view, json::error_code&) { return Scalar(u); }
+  bool on_double(double d, json::string_view, json::error_code&) { return Scalar(d); }
+  bool on_bool(bool b, json::error_code&) { return Scalar(b); }
+  bool on_null(json::error_code&) { return Scalar(nullptr); }
   bool on_comment_part(json::string_view, json::error_code&) { return true; }
   bool on_comment(json::string_view, json::error_code&) { return true; }
 
@@ -110,16 +108,19 @@ class KeepHandler {
     return child_;
   }
 
-  bool Scalar(json::value v) {
-    if (skip_ == 0 && Wanted()) Add(std::move(v));
+  // Nothing is built for what is skipped: most of the document.
+  template <typename T>
+  bool Scalar(T v) {
+    if (skip_ == 0 && Wanted()) Add(json::value(v));
     return true;
   }
-  bool Open(json::value container) {
+  bool Open(json::kind kind) {
     if (skip_ > 0 || !Wanted()) {
       ++skip_;
       return true;
     }
-    Frame f{std::move(container), {}, ChildSpec()};
+    Frame f{kind == json::kind::object ? json::value(json::object()) : json::value(json::array()), {},
+            ChildSpec()};
     if (!stack_.empty() && stack_.back().value.is_object()) f.key = std::move(key_);
     stack_.push_back(std::move(f));
     return true;
@@ -147,7 +148,6 @@ class KeepHandler {
     }
   }
 
-  json::storage_ptr sp_;
   const JsonKeep* root_spec_;
   std::vector<Frame> stack_;
   json::value root_;
