@@ -50,6 +50,10 @@ class Tx {
   virtual core::Result<Rows> Query(std::string_view sql, const Params& params = {}) = 0;
   // Several statements, no parameters (migrations).
   virtual core::Result<void> ExecScript(std::string_view sql) = 0;
+  // The id of the row the last successful INSERT in this transaction added,
+  // where the backend keeps it for free (SQLite's rowid, which an INTEGER
+  // PRIMARY KEY is); nullopt elsewhere: use RETURNING or a lookup.
+  virtual std::optional<int64_t> LastInsertId() const { return std::nullopt; }
   virtual const Dialect& dialect() const = 0;
 };
 

@@ -37,6 +37,7 @@ class SqliteConnection {
   core::Result<Rows> Query(std::string_view sql, const Params& params);
   core::Result<void> ExecScript(std::string_view sql);
   bool InTransaction() const { return sqlite3_get_autocommit(db_.get()) == 0; }
+  int64_t LastInsertRowid() const { return sqlite3_last_insert_rowid(db_.get()); }
 
   // Use Open(); public only for std::make_unique.
   SqliteConnection(SqliteHandle db, std::string path) : db_(std::move(db)), path_(std::move(path)) {}
@@ -66,6 +67,7 @@ class SqliteTx final : public Tx {
     return conn_.Query(sql, params);
   }
   core::Result<void> ExecScript(std::string_view sql) override { return conn_.ExecScript(sql); }
+  std::optional<int64_t> LastInsertId() const override { return conn_.LastInsertRowid(); }
   const Dialect& dialect() const override;
 
  private:
