@@ -194,9 +194,10 @@ Prepared PrepareAws(RequestContext& ctx, const Services& services, SourceSetCach
 
 // After a committed, non-duplicate delivery: each changed run as
 // `run.updated` and each recorded deployment as `deployment.recorded` on the
-// event stream (small JSON; readers fetch what they show).
+// event stream (small JSON; readers fetch what they show). Nothing is built
+// while nobody listens.
 void PublishIntake(const Services& services, const store::IntakeResult& stored) {
-  if (services.events == nullptr || stored.duplicate) return;
+  if (services.events == nullptr || stored.duplicate || services.events->Subscribers() == 0) return;
   for (const core::Run& run : stored.changed) {
     boost::json::object o{{"id", run.id},
                           {"pipeline", run.pipeline},
