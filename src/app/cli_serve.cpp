@@ -74,25 +74,23 @@ constexpr size_t kIntakeThreads = 32;
 
 // The write path's counters: commits < write jobs shows group commit at work.
 void WriteStoreMetrics(const store::StoreStats& s, std::string& out) {
-  out +=
-      "# HELP opsdeck_store_write_jobs_total Write transactions requested.\n"
-      "# TYPE opsdeck_store_write_jobs_total counter\n"
-      "opsdeck_store_write_jobs_total " + std::to_string(s.write_jobs) + "\n"
-      "# HELP opsdeck_store_write_failures_total Write transactions that failed.\n"
-      "# TYPE opsdeck_store_write_failures_total counter\n"
-      "opsdeck_store_write_failures_total " + std::to_string(s.write_failures) + "\n"
-      "# HELP opsdeck_store_commits_total Commits (on SQLite one per group of writes).\n"
-      "# TYPE opsdeck_store_commits_total counter\n"
-      "opsdeck_store_commits_total " + std::to_string(s.commits) + "\n"
-      "# HELP opsdeck_store_max_batch Most write transactions in one commit since start.\n"
-      "# TYPE opsdeck_store_max_batch gauge\n"
-      "opsdeck_store_max_batch " + std::to_string(s.max_batch) + "\n"
-      "# HELP opsdeck_store_wal_syncs_total WAL fsyncs that made commits durable (SQLite).\n"
-      "# TYPE opsdeck_store_wal_syncs_total counter\n"
-      "opsdeck_store_wal_syncs_total " + std::to_string(s.wal_syncs) + "\n"
-      "# HELP opsdeck_store_batch_reruns_total Group commits run again write by write after one failed (SQLite).\n"
-      "# TYPE opsdeck_store_batch_reruns_total counter\n"
-      "opsdeck_store_batch_reruns_total " + std::to_string(s.batch_reruns) + "\n";
+  const auto metric = [&out](std::string_view name, std::string_view type, std::string_view help,
+                             int64_t value) {
+    out.append("# HELP ").append(name).append(" ").append(help).append("\n");
+    out.append("# TYPE ").append(name).append(" ").append(type).append("\n");
+    out.append(name).append(" ").append(std::to_string(value)).append("\n");
+  };
+  metric("opsdeck_store_write_jobs_total", "counter", "Write transactions requested.", s.write_jobs);
+  metric("opsdeck_store_write_failures_total", "counter", "Write transactions that failed.",
+         s.write_failures);
+  metric("opsdeck_store_commits_total", "counter",
+         "Commits (on SQLite one per group of writes).", s.commits);
+  metric("opsdeck_store_max_batch", "gauge", "Most write transactions in one commit since start.",
+         s.max_batch);
+  metric("opsdeck_store_wal_syncs_total", "counter",
+         "WAL fsyncs that made commits durable (SQLite).", s.wal_syncs);
+  metric("opsdeck_store_batch_reruns_total", "counter",
+         "Group commits run again write by write after one failed (SQLite).", s.batch_reruns);
 }
 
 // Intake's outside effects: the SNS subscription confirmation GET.
