@@ -180,11 +180,7 @@ core::Result<json::value> ParseJsonKept(std::string_view text, const JsonKeep& k
     json::error_code ec;
     const size_t used = parser.write_some(false, text.data(), text.size(), ec);
     if (!ec && used < text.size()) ec = json::error::extra_data;
-    if (ec) {
-      const size_t at = ec == json::error::extra_data || used < text.size() ? used : text.size();
-      return core::Error::InvalidArgument(
-          "malformed JSON at byte " + std::to_string(at) + ": " + ec.message(), "");
-    }
+    if (ec) return JsonSyntaxError(ec, used, text.size());
     return parser.handler().Release();
   } catch (const std::exception& e) {  // bad_alloc
     return core::Error::InvalidArgument(std::string("unreadable JSON: ") + e.what(), "");

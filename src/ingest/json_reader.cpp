@@ -16,6 +16,12 @@ namespace opsdeck::ingest {
 
 namespace json = boost::json;
 
+core::Error JsonSyntaxError(const boost::system::error_code& ec, size_t used, size_t size) {
+  const size_t at = ec == json::error::extra_data || used < size ? used : size;
+  return core::Error::InvalidArgument(
+      "malformed JSON at byte " + std::to_string(at) + ": " + ec.message(), "");
+}
+
 core::Result<json::value> ParseJson(std::string_view text) {
   try {
     json::parse_options opts;
@@ -28,11 +34,7 @@ core::Result<json::value> ParseJson(std::string_view text) {
     json::error_code ec;
     const size_t used = parser.write(text.data(), text.size(), ec);
     if (!ec) parser.finish(ec);
-    if (ec) {
-      const size_t at = ec == json::error::extra_data || used < text.size() ? used : text.size();
-      return core::Error::InvalidArgument(
-          "malformed JSON at byte " + std::to_string(at) + ": " + ec.message(), "");
-    }
+    if (ec) return JsonSyntaxError(ec, used, text.size());
     return parser.release();
   } catch (const std::exception& e) {  // bad_alloc; nothing else is thrown with an error_code
     return core::Error::InvalidArgument(std::string("unreadable JSON: ") + e.what(), "");

@@ -26,6 +26,11 @@ namespace opsdeck::ingest {
 // and the byte offset in the message.
 core::Result<boost::json::value> ParseJson(std::string_view text);
 
+// The error of ParseJson and ParseJsonKept for a document refused after `used` of
+// its `size` bytes: kInvalidArgument, where = "", the byte offset in the
+// message.
+core::Error JsonSyntaxError(const boost::system::error_code& ec, size_t used, size_t size);
+
 // The parts of a document a parser reads. Under each listed key, the listed
 // children only; a key listed with no children keeps its whole value (a
 // scalar normally; an object or array whole). The elements of an array get

@@ -34,6 +34,14 @@ std::string LowerFirst(std::string text) {
   return text;
 }
 
+namespace {
+
+boost::system::error_code SystemError(int err) {
+  return boost::system::error_code(err, boost::system::system_category());
+}
+
+}  // namespace
+
 ConnectRun::ConnectRun(ProbeEnv& env, core::Duration timeout, ProbeDone done)
     : env_(&env), timeout_(timeout), done_(std::move(done)), timer_(env.io), socket_(env.io) {}
 
@@ -90,16 +98,20 @@ void ConnectRun::ConnectNext() {
       if (!self->reported_) self->Connected();
     });
   }
-  if (errno != EINPROGRESS) return ConnectFailed(boost::system::error_code(errno, boost::system::system_category()));
-  socket_.async_wait(tcp::socket::wait_write, [self = shared_from_this()](const boost::system::error_code& wait_ec) {
-    if (self->reported_) return;
-    if (wait_ec) return self->ConnectFailed(wait_ec);
-    int err = 0;
-    socklen_t len = sizeof err;
-    if (::getsockopt(self->socket_.native_handle(), SOL_SOCKET, SO_ERROR, &err, &len) != 0) err = errno;
-    if (err != 0) return self->ConnectFailed(boost::system::error_code(err, boost::system::system_category()));
-    self->Connected();
-  });
+  if (errno != EINPROGRESS) return ConnectFailed(SystemError(errno));
+  socket_.async_wait(tcp::socket::wait_write,
+                     [self = shared_from_this()](const boost::system::error_code& wait_ec) {
+                       if (self->reported_) return;
+                       if (wait_ec) return self->ConnectFailed(wait_ec);
+                       int err = 0;
+                       socklen_t len = sizeof err;
+                       if (::getsockopt(self->socket_.native_handle(), SOL_SOCKET, SO_ERROR, &err,
+                                        &len) != 0) {
+                         err = errno;
+                       }
+                       if (err != 0) return self->ConnectFailed(SystemError(err));
+                       self->Connected();
+                     });
 }
 
 void ConnectRun::ConnectFailed(const boost::system::error_code& ec) {

@@ -1,7 +1,6 @@
 #include "net/secrets.h"
 
 #include <openssl/evp.h>
-#include <openssl/hmac.h>
 #include <openssl/sha.h>
 #include <sodium.h>
 
@@ -50,21 +49,6 @@ std::string Sha256Hex(std::string_view data) {
   unsigned char digest[SHA256_DIGEST_LENGTH];
   SHA256(reinterpret_cast<const unsigned char*>(data.data()), data.size(), digest);
   return ToHex(digest, SHA256_DIGEST_LENGTH);
-}
-
-std::string HmacSha256Hex(std::string_view key, std::string_view data) {
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int len = 0;
-  // OpenSSL wants a non-null key pointer even for an empty key.
-  static constexpr unsigned char kEmpty = 0;
-  const void* key_ptr = key.empty() ? static_cast<const void*>(&kEmpty) : key.data();
-  const unsigned char* data_ptr =
-      data.empty() ? &kEmpty : reinterpret_cast<const unsigned char*>(data.data());
-  if (HMAC(EVP_sha256(), key_ptr, static_cast<int>(key.size()), data_ptr, data.size(), digest,
-           &len) == nullptr) {
-    std::abort();  // only on allocation failure inside OpenSSL
-  }
-  return ToHex(digest, len);
 }
 
 // The key's inner and outer padded blocks, already absorbed into a SHA-256
@@ -134,6 +118,10 @@ std::string HmacSha256::Hex(std::string_view data) const {
   Must(EVP_DigestUpdate(work.get(), inner, sizeof inner));
   Must(EVP_DigestFinal_ex(work.get(), digest, &len));
   return ToHex(digest, len);
+}
+
+std::string HmacSha256Hex(std::string_view key, std::string_view data) {
+  return HmacSha256(key).Hex(data);
 }
 
 bool ConstantTimeEquals(std::string_view a, std::string_view b) {

@@ -154,12 +154,13 @@ bool SqliteWriter::RunOptimistic(Batch& batch) {
 // rolls back the whole transaction on a few errors (disk full, I/O error);
 // then the jobs already run in it fail too, and the rest start a new one.
 void SqliteWriter::RunBatch(Batch& batch) {
-  const int64_t commits_before = commits_.load();
   std::vector<std::optional<core::Result<void>>> results(batch.size());
   size_t start = 0;
+  bool any_committed = false;
   if (batch.size() > 1 && RunOptimistic(batch)) {
     for (auto& r : results) r = core::Ok();
     start = batch.size();
+    any_committed = true;
   }
   while (start < batch.size()) {
     size_t end = start;
@@ -206,6 +207,7 @@ void SqliteWriter::RunBatch(Batch& batch) {
       }
     }
     if (committed) CountCommit(end - start);
+    any_committed = any_committed || committed;
     start = end;
   }
   std::vector<Done> done;
@@ -215,7 +217,7 @@ void SqliteWriter::RunBatch(Batch& batch) {
     if (!*results[i]) failures_.fetch_add(1);
     done.push_back(Done{std::move(batch[i]), std::move(*results[i])});
   }
-  if (!wal_path_.empty() && commits_.load() != commits_before) {
+  if (!wal_path_.empty() && any_committed) {
     // Durable only once the WAL is synced: the syncer completes them.
     {
       std::lock_guard lock(sync_mu_);
