@@ -213,7 +213,8 @@ core::Result<AwsParse> ParseAwsEvent(std::string_view text, const std::string& p
   const ObjectReader root(obj, pointer_prefix, &sink);
   try {
     if (alarms && !obj->contains("detail-type") && LooksLikeClassicAlarm(*obj)) {
-      return alarm(ReadClassicAlarm(*obj, pointer_prefix, fallback_delivery_id), "CloudWatch alarm");
+      return alarm(ReadClassicAlarm(*obj, pointer_prefix, fallback_delivery_id),
+                   "CloudWatch alarm");
     }
     // Events through a CodeStar notification rule spell it detailType.
     auto detail_type = root.String("detail-type");
@@ -245,11 +246,11 @@ core::Result<AwsParse> ParseAwsEvent(std::string_view text, const std::string& p
 
 AwsSource::AwsSource(std::string token_header, core::SecretString token,
                      std::vector<std::string> sns_topics,
-                     std::shared_ptr<CertificateProvider> certs)
+                     std::shared_ptr<CertificateProvider> certs, const core::Clock* clock)
     : token_header_(AsciiLower(token_header)),
       token_(std::move(token)),
       sns_topics_(std::move(sns_topics)),
-      verifier_(std::move(certs)) {}
+      verifier_(std::move(certs), clock) {}
 
 bool AwsSource::TopicAllowed(std::string_view arn) const {
   return std::find(sns_topics_.begin(), sns_topics_.end(), arn) != sns_topics_.end();
@@ -265,8 +266,8 @@ core::Result<void> AwsSource::VerifyToken(const std::string* given) const {
   return core::Ok();
 }
 
-core::Result<AwsParse> AwsSource::ParseSns(const Delivery& delivery,
-                                           const std::string* header_type, bool alarms) const {
+core::Result<AwsParse> AwsSource::ParseSns(const Delivery& delivery, const std::string* header_type,
+                                           bool alarms) const {
   auto parsed = ParseSnsMessage(delivery.body);
   if (!parsed) return parsed.error();
   const SnsMessage& m = *parsed;

@@ -39,9 +39,10 @@ class AwsSource final : public Source {
   // sns_topics: topic ARNs whose SNS messages are accepted at all (an SNS
   // message from any other topic is kUnauthenticated, before its signature
   // is checked); certs: where SNS signing certificates come from (share one
-  // CachingCertificateProvider across config reloads).
+  // CachingCertificateProvider across config reloads); clock: dates the
+  // signing certificate's validity (tests; the system's time without one).
   AwsSource(std::string token_header, core::SecretString token, std::vector<std::string> sns_topics,
-            std::shared_ptr<CertificateProvider> certs);
+            std::shared_ptr<CertificateProvider> certs, const core::Clock* clock = nullptr);
 
   core::SourceKind kind() const override { return core::SourceKind::kCodePipeline; }
   core::Result<ParseOutcome> Parse(const Delivery& delivery) const override;

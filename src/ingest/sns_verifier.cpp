@@ -1,5 +1,6 @@
 #include "ingest/sns_verifier.h"
 
+#include <openssl/asn1.h>
 #include <openssl/bio.h>
 #include <openssl/err.h>
 #include <openssl/evp.h>
@@ -9,6 +10,8 @@
 #include <algorithm>
 #include <boost/json/value.hpp>
 #include <boost/url/parse.hpp>
+#include <chrono>
+#include <ctime>
 #include <exception>
 #include <initializer_list>
 
@@ -56,6 +59,15 @@ struct X509Free {
 struct MdCtxFree {
   void operator()(EVP_MD_CTX* c) const { EVP_MD_CTX_free(c); }
 };
+
+// "Mar 10 14:41:40 2026 GMT", OpenSSL's own rendering.
+std::string Asn1Time(const ASN1_TIME* t) {
+  std::unique_ptr<BIO, BioFree> bio(BIO_new(BIO_s_mem()));
+  if (!bio || ASN1_TIME_print(bio.get(), t) != 1) return "?";
+  char* data = nullptr;
+  const long n = BIO_get_mem_data(bio.get(), &data);
+  return std::string(data, static_cast<size_t>(n));
+}
 
 core::Error Unauthenticated(std::string message) {
   ERR_clear_error();  // leave no stale OpenSSL errors on this thread
@@ -249,16 +261,32 @@ core::Result<void> SnsVerifier::Verify(const SnsMessage& m) const {
     if (pem.error().code == core::ErrorCode::kUnavailable) return pem.error();
     return core::Error::Unauthenticated(pem.error().message);
   }
-  return VerifyRsaSignature(*pem, SnsStringToSign(m), *signature, sha256);
+  const core::TimePoint now =
+      clock_ != nullptr
+          ? clock_->Now()
+          : std::chrono::time_point_cast<core::Duration>(std::chrono::system_clock::now());
+  return VerifyRsaSignature(*pem, SnsStringToSign(m), *signature, sha256, now);
 }
 
 core::Result<void> VerifyRsaSignature(std::string_view cert_pem, std::string_view data,
-                                      std::string_view signature, bool sha256) {
+                                      std::string_view signature, bool sha256,
+                                      core::TimePoint now) {
   std::unique_ptr<BIO, BioFree> bio(
       BIO_new_mem_buf(cert_pem.data(), static_cast<int>(cert_pem.size())));
   if (!bio) return Unauthenticated("cannot read the signing certificate");
   std::unique_ptr<X509, X509Free> cert(PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr));
   if (!cert) return Unauthenticated("the signing certificate is not a PEM X.509 certificate");
+  // A signing certificate past its notAfter (or not yet valid) signs nothing:
+  // SNS signs with a current one, so an old certificate and a message signed
+  // with its key are a replay or a leaked key.
+  time_t at = static_cast<time_t>(
+      std::chrono::duration_cast<std::chrono::seconds>(now.time_since_epoch()).count());
+  if (X509_cmp_time(X509_get0_notBefore(cert.get()), &at) >= 0 ||
+      X509_cmp_time(X509_get0_notAfter(cert.get()), &at) <= 0) {
+    return Unauthenticated("the signing certificate is not valid at " + core::FormatRfc3339(now) +
+                           " (valid from " + Asn1Time(X509_get0_notBefore(cert.get())) + " to " +
+                           Asn1Time(X509_get0_notAfter(cert.get())) + ")");
+  }
   EVP_PKEY* key = X509_get0_pubkey(cert.get());  // owned by cert
   if (key == nullptr || EVP_PKEY_get_base_id(key) != EVP_PKEY_RSA) {
     return Unauthenticated("the signing certificate has no RSA public key");

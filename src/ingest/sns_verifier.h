@@ -126,24 +126,30 @@ class CachingCertificateProvider final : public CertificateProvider {
 
 class SnsVerifier {
  public:
-  explicit SnsVerifier(std::shared_ptr<CertificateProvider> certs) : certs_(std::move(certs)) {}
+  // `clock` (for tests; must outlive the verifier) dates the certificate
+  // check; without one, the system's time.
+  explicit SnsVerifier(std::shared_ptr<CertificateProvider> certs,
+                       const core::Clock* clock = nullptr)
+      : certs_(std::move(certs)), clock_(clock) {}
 
   // Ok when the signature is SNS's. kUnauthenticated for an unknown or
   // missing SignatureVersion, a SigningCertURL that is not an SNS
-  // certificate URL (rejected before any fetch), an unusable certificate, or
-  // a signature that does not verify; the provider's kUnavailable passes
-  // through (the sender should retry).
+  // certificate URL (rejected before any fetch), an unusable certificate or
+  // one outside its validity dates, or a signature that does not verify; the
+  // provider's kUnavailable passes through (the sender should retry).
   core::Result<void> Verify(const SnsMessage& m) const;
 
  private:
   std::shared_ptr<CertificateProvider> certs_;
+  const core::Clock* clock_;
 };
 
 // Verifies `signature` (raw bytes) over `data` with the RSA public key of the
 // PEM certificate; `sha256` picks SHA256withRSA over SHA1withRSA.
-// kUnauthenticated for a bad certificate, a non-RSA key or a mismatch.
+// kUnauthenticated for a bad certificate, one not valid at `now` (before its
+// notBefore or after its notAfter), a non-RSA key or a mismatch.
 core::Result<void> VerifyRsaSignature(std::string_view cert_pem, std::string_view data,
-                                      std::string_view signature, bool sha256);
+                                      std::string_view signature, bool sha256, core::TimePoint now);
 
 // Strict standard base64 (padding required, no whitespace); nullopt if malformed.
 std::optional<std::string> DecodeBase64(std::string_view text);

@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <chrono>
 #include <functional>
 #include <thread>
 #include <vector>
@@ -257,6 +258,32 @@ TEST(SnsVerifierTest, UnusableCertificatesAreUnauthenticated) {
   auto certs = std::make_shared<testing::FakeCertificateProvider>();
   certs->Add(kCertUrl, other.certificate_pem());
   EXPECT_EQ(SnsVerifier(certs).Verify(m).error().code, core::ErrorCode::kUnauthenticated);
+}
+
+// The test certificate is valid from a day ago to a day ahead.
+TEST(SnsVerifierTest, ACertificateOutsideItsValidityIsRefused) {
+  using std::chrono::hours;
+  const SnsMessage m = Signed(Notification(), false);
+  const auto now = std::chrono::time_point_cast<core::Duration>(std::chrono::system_clock::now());
+  core::ManualClock clock(now);
+  auto certs = Certs();
+  const SnsVerifier verifier(certs, &clock);
+  EXPECT_TRUE(verifier.Verify(m));
+  clock.Set(now + hours(23));
+  EXPECT_TRUE(verifier.Verify(m));
+  for (const core::TimePoint at : {now + hours(25), now - hours(25), now + hours(24 * 400)}) {
+    clock.Set(at);
+    const auto r = verifier.Verify(m);
+    ASSERT_FALSE(r);
+    EXPECT_EQ(r.error().code, core::ErrorCode::kUnauthenticated);
+    EXPECT_NE(r.error().message.find("the signing certificate is not valid at " +
+                                     core::FormatRfc3339(at) + " (valid from "),
+              std::string::npos)
+        << r.error().message;
+    EXPECT_NE(r.error().message.find(" GMT to "), std::string::npos) << r.error().message;
+  }
+  // Without a clock: the system's time, inside the test certificate's dates.
+  EXPECT_TRUE(SnsVerifier(certs).Verify(m));
 }
 
 TEST(SnsVerifierTest, DecodeBase64) {
