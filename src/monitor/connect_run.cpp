@@ -1,6 +1,8 @@
 // Resolve -> connect (each address in turn) -> TLS handshake, under one timer.
 #include "monitor/connect_run.h"
 
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <sys/socket.h>
 
 #include <boost/asio/post.hpp>
@@ -38,6 +40,25 @@ namespace {
 
 boost::system::error_code SystemError(int err) {
   return boost::system::error_code(err, boost::system::system_category());
+}
+
+// SO_ERROR: the pending error of a socket (a failed connect's), or errno
+// when it cannot be read.
+int SocketError(int fd) {
+  int err = 0;
+  socklen_t len = sizeof err;
+  if (::getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len) != 0) return errno;
+  return err;
+}
+
+// The TCP state (TCP_ESTABLISHED, TCP_SYN_SENT, ...), or -1 when unknown.
+int TcpState(int fd) {
+  tcp_info info{};
+  socklen_t len = sizeof info;
+  if (::getsockopt(fd, IPPROTO_TCP, TCP_INFO, &info, &len) != 0 || len < sizeof info.tcpi_state) {
+    return -1;
+  }
+  return info.tcpi_state;
 }
 
 }  // namespace
@@ -99,16 +120,26 @@ void ConnectRun::ConnectNext() {
     });
   }
   if (errno != EINPROGRESS) return ConnectFailed(SystemError(errno));
+  // Where the whole handshake ran inside connect(2) (loopback, a local
+  // network namespace), the socket is already established or refused: one
+  // look at the TCP state saves registering for writability and a trip
+  // through the event loop.
+  switch (TcpState(socket_.native_handle())) {
+    case TCP_ESTABLISHED:
+      return Connected();
+    case TCP_CLOSE:
+      if (const int err = SocketError(socket_.native_handle()); err != 0) {
+        return ConnectFailed(SystemError(err));
+      }
+      break;
+    default:
+      break;
+  }
   socket_.async_wait(tcp::socket::wait_write,
                      [self = shared_from_this()](const boost::system::error_code& wait_ec) {
                        if (self->reported_) return;
                        if (wait_ec) return self->ConnectFailed(wait_ec);
-                       int err = 0;
-                       socklen_t len = sizeof err;
-                       if (::getsockopt(self->socket_.native_handle(), SOL_SOCKET, SO_ERROR, &err,
-                                        &len) != 0) {
-                         err = errno;
-                       }
+                       const int err = SocketError(self->socket_.native_handle());
                        if (err != 0) return self->ConnectFailed(SystemError(err));
                        self->Connected();
                      });

@@ -1,7 +1,7 @@
 // The tcp probe against an open and a closed loopback port, the dns probe
 // and the resolver cache against a tiny UDP DNS server the test runs.
-#include <arpa/inet.h>
 #include <ares.h>
+#include <arpa/inet.h>
 #include <gtest/gtest.h>
 #include <netinet/in.h>
 #include <poll.h>
@@ -13,6 +13,7 @@
 #include <future>
 #include <thread>
 #include <utility>
+#include <vector>
 
 #include "monitor/dns_answers.h"
 #include "monitor/probe.h"
@@ -87,7 +88,8 @@ class RawServer {
     addr.sin_family = AF_INET;
     addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
     socklen_t len = sizeof addr;
-    if (::bind(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 || ::listen(fd_, 4) != 0 ||
+    if (::bind(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 ||
+        ::listen(fd_, 4) != 0 ||
         ::getsockname(fd_, reinterpret_cast<sockaddr*>(&addr), &len) != 0) {
       ADD_FAILURE() << "listen: " << std::strerror(errno);
     }
@@ -150,6 +152,82 @@ TEST_F(NetProbeTest, ATcpProbeClosesGracefully) {
   auto result = Tcp("127.0.0.1", server.port());
   EXPECT_TRUE(result.ok) << result.error;
   EXPECT_EQ(server.Last(), (std::pair<ssize_t, int>{0, 0}));
+}
+
+// A listener whose accept queue is full drops SYNs: the probe's connect(2)
+// returns with the handshake not done (SYN_SENT), so the probe waits for
+// writability rather than finding the socket established (loopback's
+// usual case). Its SYN is retransmitted after ~1 s.
+class FullListener {
+ public:
+  FullListener() {
+    fd_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t len = sizeof addr;
+    if (::bind(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 ||
+        ::listen(fd_, 0) != 0 ||
+        ::getsockname(fd_, reinterpret_cast<sockaddr*>(&addr), &len) != 0) {
+      ADD_FAILURE() << "listen: " << std::strerror(errno);
+    }
+    port_ = ntohs(addr.sin_port);
+    // Backlog 0 queues one connection: this one fills the queue.
+    filler_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (::connect(filler_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
+      ADD_FAILURE() << "filler connect: " << std::strerror(errno);
+    }
+  }
+  ~FullListener() {
+    if (thread_.joinable()) thread_.join();
+    for (int fd : accepted_) ::close(fd);
+    ::close(filler_);
+    ::close(fd_);
+  }
+  uint16_t port() const { return port_; }
+  // From `after` on, accepts whatever arrives for 3 s.
+  void AcceptAfter(std::chrono::milliseconds after) {
+    thread_ = std::thread([this, after] {
+      std::this_thread::sleep_for(after);
+      const auto end = std::chrono::steady_clock::now() + 3s;
+      while (std::chrono::steady_clock::now() < end) {
+        pollfd p{fd_, POLLIN, 0};
+        if (::poll(&p, 1, 50) == 1) accepted_.push_back(::accept(fd_, nullptr, nullptr));
+        if (accepted_.size() >= 2) return;  // the filler and the probe
+      }
+    });
+  }
+
+ private:
+  int fd_ = -1;
+  int filler_ = -1;
+  uint16_t port_ = 0;
+  std::vector<int> accepted_;
+  std::thread thread_;
+};
+
+TEST_F(NetProbeTest, AConnectStillInProgressCompletesWhenWritable) {
+  FullListener listener;
+  listener.AcceptAfter(200ms);  // the queue has room again before the SYN's retransmission
+  config::TcpCheck tcp{"127.0.0.1", listener.port()};
+  auto probe = MakeProbe(Check(config::CheckType::kTcp, tcp, 4s));
+  ASSERT_TRUE(probe.has_value());
+  auto result = harness_.Run(**probe);
+  ASSERT_TRUE(result.has_value());
+  EXPECT_TRUE(result->ok) << result->error;
+  ASSERT_TRUE(result->timings.connect.has_value());
+  EXPECT_GE(*result->timings.connect, 500ms) << "connected before the retransmitted SYN";
+}
+
+TEST_F(NetProbeTest, AConnectStillInProgressTimesOutInTheConnectPhase) {
+  FullListener listener;  // never accepts: every SYN is dropped
+  config::TcpCheck tcp{"127.0.0.1", listener.port()};
+  auto probe = MakeProbe(Check(config::CheckType::kTcp, tcp, 400ms));
+  ASSERT_TRUE(probe.has_value());
+  auto result = harness_.Run(**probe);
+  ASSERT_TRUE(result.has_value());
+  EXPECT_FALSE(result->ok);
+  EXPECT_EQ(result->error, "timeout after 400ms (connect)");
 }
 
 TEST_F(NetProbeTest, TcpClosedPortIsConnectionRefused) {
