@@ -75,6 +75,22 @@ TEST_F(NetProbeTest, TcpOpenPortIsUp) {
   EXPECT_FALSE(result.timings.dns.has_value());
 }
 
+// A listening socket on 127.0.0.1, an ephemeral port (into *port).
+int ListenOnLoopback(int backlog, uint16_t* port) {
+  const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t len = sizeof addr;
+  if (::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 ||
+      ::listen(fd, backlog) != 0 ||
+      ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) != 0) {
+    ADD_FAILURE() << "listen: " << std::strerror(errno);
+  }
+  *port = ntohs(addr.sin_port);
+  return fd;
+}
+
 // What a server reads after a probe is done with it: after a whole HTTP
 // answer the probe resets the connection (as HAProxy's checks do: no
 // TIME_WAIT on either end), so a server that keeps it alive reads
@@ -83,17 +99,7 @@ class RawServer {
  public:
   // `answer` is written once the first bytes arrive (none: nothing is read).
   explicit RawServer(std::string answer) : answer_(std::move(answer)) {
-    fd_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    socklen_t len = sizeof addr;
-    if (::bind(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 ||
-        ::listen(fd_, 4) != 0 ||
-        ::getsockname(fd_, reinterpret_cast<sockaddr*>(&addr), &len) != 0) {
-      ADD_FAILURE() << "listen: " << std::strerror(errno);
-    }
-    port_ = ntohs(addr.sin_port);
+    fd_ = ListenOnLoopback(4, &port_);
     thread_ = std::thread([this] { Serve(); });
   }
   ~RawServer() {
@@ -161,17 +167,11 @@ TEST_F(NetProbeTest, ATcpProbeClosesGracefully) {
 class FullListener {
  public:
   FullListener() {
-    fd_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    fd_ = ListenOnLoopback(0, &port_);
     sockaddr_in addr{};
     addr.sin_family = AF_INET;
     addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    socklen_t len = sizeof addr;
-    if (::bind(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 ||
-        ::listen(fd_, 0) != 0 ||
-        ::getsockname(fd_, reinterpret_cast<sockaddr*>(&addr), &len) != 0) {
-      ADD_FAILURE() << "listen: " << std::strerror(errno);
-    }
-    port_ = ntohs(addr.sin_port);
+    addr.sin_port = htons(port_);
     // Backlog 0 queues one connection: this one fills the queue.
     filler_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
     if (::connect(filler_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
