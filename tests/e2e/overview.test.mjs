@@ -287,6 +287,18 @@ describe('overview with data', () => {
     assert.equal(created.status, 201, await created.text());
     await waitForHtml((html) => html.includes('data-target="web-api"') && html.includes('data-open-incidents="1"'),
       'web-api down with an open incident');
+    // The targets' first probes are spread over the interval: web-api's
+    // incident can come before main-db's first result.
+    const deadline = Date.now() + 20000;
+    const states = {};
+    for (const name of ['dev-api', 'main-db']) {
+      while (states[name] !== 'up') {
+        if (Date.now() > deadline) assert.fail(`${name} not up within 20 s: ${JSON.stringify(states)}`);
+        const t = await (await fetch(`${server.url}/api/v1/targets/${name}`)).json();
+        states[name] = t.state ?? t.status?.state;
+        if (states[name] !== 'up') await new Promise((r) => setTimeout(r, 200));
+      }
+    }
     browser = await launchBrowser();
   });
 
