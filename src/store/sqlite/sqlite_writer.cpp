@@ -8,6 +8,7 @@
 #include <cstring>
 #include <exception>
 #include <filesystem>
+#include <optional>
 
 namespace opsdeck::store {
 namespace {
@@ -19,10 +20,11 @@ constexpr std::string_view kRollbackTo = "ROLLBACK TO opsdeck_job";
 }  // namespace
 
 SqliteWriter::SqliteWriter(std::unique_ptr<SqliteConnection> conn, int max_batch,
-                           std::string wal_path)
+                           std::string wal_path, std::function<void()> before_sync)
     : conn_(std::move(conn)),
       max_batch_(static_cast<size_t>(max_batch > 0 ? max_batch : 1)),
       wal_path_(std::move(wal_path)),
+      before_sync_(std::move(before_sync)),
       syncer_(wal_path_.empty() ? std::thread() : std::thread([this] { SyncLoop(); })),
       thread_([this] { Loop(); }) {}
 
@@ -80,8 +82,8 @@ void SqliteWriter::Stop() {
 }
 
 StoreStats SqliteWriter::Stats() const {
-  return StoreStats{jobs_.load(), failures_.load(), commits_.load(), max_batch_seen_.load(),
-                    wal_syncs_.load(), reruns_.load()};
+  return StoreStats{jobs_.load(),           failures_.load(),  commits_.load(),
+                    max_batch_seen_.load(), wal_syncs_.load(), reruns_.load()};
 }
 
 size_t SqliteWriter::Queued() const {
@@ -89,20 +91,81 @@ size_t SqliteWriter::Queued() const {
   return queue_.size();
 }
 
+// With a syncer, a commit made while a sync is in flight waits for the next
+// sync anyway; so while one is, the writer runs the jobs that arrive in one
+// transaction it keeps open, and commits when the syncer is idle again (or
+// the transaction holds max_batch jobs, or the writer is stopping). One
+// commit per sync rather than several: each commit writes the pages it
+// changed to the WAL, and the pages the jobs share (a table's last page, an
+// index's) are then written, synced and checkpointed once instead of once
+// per commit. The sync still starts as soon as the previous one ends.
 void SqliteWriter::Loop() {
+  Batch open;  // jobs run in the transaction still open (syncer only)
   while (true) {
     Batch batch;
+    bool stopping = false;
     {
       std::unique_lock lock(mu_);
-      cv_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
-      if (queue_.empty()) return;  // stopping and drained
-      while (!queue_.empty() && batch.size() < max_batch_) {
+      cv_.wait(lock,
+               [&] { return stopping_ || !queue_.empty() || (!open.empty() && !syncing_.load()); });
+      if (queue_.empty() && open.empty()) return;  // stopping and drained
+      while (!queue_.empty() && open.size() + batch.size() < max_batch_) {
         batch.push_back(std::move(queue_.front()));
         queue_.pop_front();
       }
+      stopping = stopping_;
     }
-    RunBatch(batch);
+    if (wal_path_.empty()) {
+      RunBatch(batch);
+      continue;
+    }
+    if (!batch.empty() && !RunOpen(open, batch)) {
+      // A job failed, or BEGIN did: nothing of the transaction is kept, and
+      // every job of it runs again, each in its own savepoint.
+      RunBatch(open, /*optimistic=*/false);
+      open.clear();
+      continue;
+    }
+    if (!open.empty() && (!syncing_.load() || open.size() >= max_batch_ || stopping)) {
+      CommitOpen(open);
+      open.clear();
+    }
   }
+}
+
+// Runs `batch` in the open transaction (BEGIN first when `open` is empty),
+// moving each job into `open`. False when BEGIN or a job failed; the
+// transaction is then rolled back and `open` holds every job of it.
+bool SqliteWriter::RunOpen(Batch& open, Batch& batch) {
+  if (open.empty()) {
+    if (auto begin = conn_->Exec("BEGIN IMMEDIATE", {}); !begin) {
+      for (auto& job : batch) open.push_back(std::move(job));
+      return false;
+    }
+  }
+  for (size_t i = 0; i < batch.size(); ++i) {
+    core::Result<void> r = RunJob(*batch[i]);
+    open.push_back(std::move(batch[i]));
+    if (!r || !conn_->InTransaction()) {
+      if (conn_->InTransaction()) (void)conn_->ExecScript("ROLLBACK");
+      reruns_.fetch_add(1);
+      for (size_t j = i + 1; j < batch.size(); ++j) open.push_back(std::move(batch[j]));
+      return false;
+    }
+  }
+  return true;
+}
+
+void SqliteWriter::CommitOpen(Batch& open) {
+  if (auto commit = conn_->Exec("COMMIT", {}); !commit) {
+    if (conn_->InTransaction()) (void)conn_->ExecScript("ROLLBACK");
+    reruns_.fetch_add(1);
+    RunBatch(open, /*optimistic=*/false);
+    return;
+  }
+  CountCommit(open.size());
+  std::vector<std::optional<core::Result<void>>> results(open.size(), core::Ok());
+  HandOff(open, results, /*any_committed=*/true);
 }
 
 core::Result<void> SqliteWriter::RunJob(Job& job) {
@@ -153,11 +216,11 @@ bool SqliteWriter::RunOptimistic(Batch& batch) {
 // Runs `batch` as few transactions as possible: normally one. SQLite itself
 // rolls back the whole transaction on a few errors (disk full, I/O error);
 // then the jobs already run in it fail too, and the rest start a new one.
-void SqliteWriter::RunBatch(Batch& batch) {
+void SqliteWriter::RunBatch(Batch& batch, bool optimistic) {
   std::vector<std::optional<core::Result<void>>> results(batch.size());
   size_t start = 0;
   bool any_committed = false;
-  if (batch.size() > 1 && RunOptimistic(batch)) {
+  if (optimistic && batch.size() > 1 && RunOptimistic(batch)) {
     for (auto& r : results) r = core::Ok();
     start = batch.size();
     any_committed = true;
@@ -193,8 +256,8 @@ void SqliteWriter::RunBatch(Batch& batch) {
       if (aborted) {
         for (size_t i = start; i + 1 < end; ++i) {
           if (*results[i]) {
-            results[i] = core::Error::Unavailable("sqlite: batch rolled back by another job's error: " +
-                                                  aborted->message);
+            results[i] = core::Error::Unavailable(
+                "sqlite: batch rolled back by another job's error: " + aborted->message);
           }
         }
       } else if (auto commit = conn_->Exec("COMMIT", {}); !commit) {
@@ -210,6 +273,13 @@ void SqliteWriter::RunBatch(Batch& batch) {
     any_committed = any_committed || committed;
     start = end;
   }
+  HandOff(batch, results, any_committed);
+}
+
+// Completes the jobs of `batch` with their results: after the next WAL sync
+// when something was committed and there is a syncer, at once otherwise.
+void SqliteWriter::HandOff(Batch& batch, std::vector<std::optional<core::Result<void>>>& results,
+                           bool any_committed) {
   std::vector<Done> done;
   done.reserve(batch.size());
   for (size_t i = 0; i < batch.size(); ++i) {
@@ -222,6 +292,7 @@ void SqliteWriter::RunBatch(Batch& batch) {
     {
       std::lock_guard lock(sync_mu_);
       for (Done& d : done) unsynced_.push_back(std::move(d));
+      syncing_.store(true);
     }
     sync_cv_.notify_one();
     return;
@@ -242,11 +313,20 @@ void SqliteWriter::SyncLoop() {
   while (true) {
     {
       std::unique_lock lock(sync_mu_);
+      if (unsynced_.empty() && syncing_.load()) {
+        // Idle: the writer commits what it has run meanwhile (Loop).
+        syncing_.store(false);
+        lock.unlock();
+        { std::lock_guard writer_lock(mu_); }  // the writer is waiting, or sees the flag
+        cv_.notify_one();
+        lock.lock();
+      }
       sync_cv_.wait(lock, [&] { return sync_stopping_ || !unsynced_.empty(); });
       if (unsynced_.empty()) return;  // stopping and all synced
       taken.swap(unsynced_);
     }
     // Every commit in `taken` was written before this sync starts.
+    if (before_sync_) before_sync_();
     const core::Result<void> synced = SyncWal();
     for (Done& d : taken) {
       if (d.result && !synced) {

@@ -12,7 +12,10 @@
 // that was written before that sync began; meanwhile the writer runs the
 // next batch. One fsync covers every commit since the previous one, and the
 // writer's CPU and the disk's flush overlap (docs/decisions.md, "Pipelined
-// WAL sync"). Without `wal_path` jobs complete right after COMMIT.
+// WAL sync"). While a sync is in flight the writer keeps its transaction
+// open and runs the jobs that arrive in it, committing once the syncer is
+// idle: one commit per sync. Without `wal_path` jobs complete right after
+// COMMIT.
 // Thread-safety: Submit/Stop/Stats/Queued are safe from any thread; jobs run
 // on the writer thread only; completions run on the writer thread or, with
 // `wal_path`, on the syncer thread. A completion must not block on another
@@ -26,6 +29,7 @@
 #include <future>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <thread>
 #include <vector>
 
@@ -39,7 +43,9 @@ class SqliteWriter {
   // `wal_path`: the database's "-wal" file, synced by the syncer thread
   // before jobs complete; empty: no syncs of its own (the connection's
   // PRAGMA synchronous decides).
-  SqliteWriter(std::unique_ptr<SqliteConnection> conn, int max_batch, std::string wal_path = {});
+  // `before_sync` (tests) runs on the syncer thread before each WAL sync.
+  SqliteWriter(std::unique_ptr<SqliteConnection> conn, int max_batch, std::string wal_path = {},
+               std::function<void()> before_sync = {});
   ~SqliteWriter();
   SqliteWriter(const SqliteWriter&) = delete;
   SqliteWriter& operator=(const SqliteWriter&) = delete;
@@ -59,8 +65,8 @@ class SqliteWriter {
  private:
   struct Job {
     TxFn fn;
-    std::promise<core::Result<void>> done;                // Submit
-    std::function<void(core::Result<void>)> callback;     // SubmitAsync
+    std::promise<core::Result<void>> done;             // Submit
+    std::function<void(core::Result<void>)> callback;  // SubmitAsync
   };
   using Batch = std::vector<std::unique_ptr<Job>>;
 
@@ -70,7 +76,11 @@ class SqliteWriter {
   };
 
   void Loop();
-  void RunBatch(Batch& batch);
+  bool RunOpen(Batch& open, Batch& batch);
+  void CommitOpen(Batch& open);
+  void RunBatch(Batch& batch, bool optimistic = true);
+  void HandOff(Batch& batch, std::vector<std::optional<core::Result<void>>>& results,
+               bool any_committed);
   bool RunOptimistic(Batch& batch);
   void CountCommit(size_t jobs);
   core::Result<void> RunJob(Job& job);
@@ -95,11 +105,15 @@ class SqliteWriter {
 
   // The syncer: completions of committed jobs waiting for the next WAL sync.
   const std::string wal_path_;
+  const std::function<void()> before_sync_;
   int wal_fd_ = -1;  // syncer thread only
   std::mutex sync_mu_;
   std::condition_variable sync_cv_;
   std::vector<Done> unsynced_;  // guarded by sync_mu_
   bool sync_stopping_ = false;  // guarded by sync_mu_
+  // A sync is in flight or about to start (set by the writer's hand-off,
+  // cleared by the idle syncer): the writer keeps its transaction open.
+  std::atomic<bool> syncing_{false};
   std::thread syncer_;
 
   std::mutex join_mu_;

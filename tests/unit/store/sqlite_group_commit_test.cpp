@@ -5,13 +5,17 @@
 
 #include <atomic>
 #include <chrono>
+#include <functional>
 #include <future>
 #include <mutex>
+#include <string>
 #include <thread>
+#include <vector>
 
 #include "backends.h"
 #include "store/sql_store.h"
 #include "store/sqlite/sqlite_database.h"
+#include "store/sqlite/sqlite_writer.h"
 
 namespace opsdeck::store {
 namespace {
@@ -26,7 +30,8 @@ class SqliteGroupCommit : public ::testing::Test {
     auto db = SqliteDatabase::Open(options);
     ASSERT_TRUE(db) << db.error().ToString();
     db_ = std::move(*db);
-    ASSERT_TRUE(db_->Write([](Tx& tx) { return tx.ExecScript("CREATE TABLE t (k TEXT PRIMARY KEY)"); }));
+    ASSERT_TRUE(
+        db_->Write([](Tx& tx) { return tx.ExecScript("CREATE TABLE t (k TEXT PRIMARY KEY)"); }));
   }
 
   core::Result<void> Insert(const std::string& key) {
@@ -38,7 +43,8 @@ class SqliteGroupCommit : public ::testing::Test {
   }
 
   std::vector<std::string> Keys() {
-    auto rows = ReadValue<Rows>(*db_, [](Tx& tx) { return tx.Query("SELECT k FROM t ORDER BY k"); });
+    auto rows =
+        ReadValue<Rows>(*db_, [](Tx& tx) { return tx.Query("SELECT k FROM t ORDER BY k"); });
     EXPECT_TRUE(rows);
     std::vector<std::string> out;
     if (rows) {
@@ -180,7 +186,8 @@ TEST_F(SqliteGroupCommit, ConcurrentSmallWritesShareCommits) {
     });
   }
   for (auto& th : threads) th.join();
-  const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t0);
+  const auto ms =
+      std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t0);
   const StoreStats after = db_->Stats();
   const int64_t jobs = after.write_jobs - before.write_jobs;
   const int64_t commits = after.commits - before.commits;
@@ -188,9 +195,10 @@ TEST_F(SqliteGroupCommit, ConcurrentSmallWritesShareCommits) {
   EXPECT_EQ(Keys().size(), static_cast<size_t>(kThreads * kPerThread));
   // With 32 writers waiting on each other's fsync, batches must form.
   EXPECT_LT(commits, jobs / 2);
-  std::printf("group commit: %lld writes from %d threads -> %lld commits (largest batch %lld) in %lld ms\n",
-              static_cast<long long>(jobs), kThreads, static_cast<long long>(commits),
-              static_cast<long long>(after.max_batch), static_cast<long long>(ms.count()));
+  std::printf(
+      "group commit: %lld writes from %d threads -> %lld commits (largest batch %lld) in %lld ms\n",
+      static_cast<long long>(jobs), kThreads, static_cast<long long>(commits),
+      static_cast<long long>(after.max_batch), static_cast<long long>(ms.count()));
   RecordProperty("writes", static_cast<int>(jobs));
   RecordProperty("commits", static_cast<int>(commits));
 }
@@ -285,7 +293,8 @@ TEST_F(SqliteGroupCommit, DurableWritesCompleteAfterAWalSync) {
   std::vector<std::thread> threads;
   for (int t = 0; t < 16; ++t) {
     threads.emplace_back([&, t] {
-      for (int i = 0; i < 10; ++i) ASSERT_TRUE(Insert("k" + std::to_string(t) + "-" + std::to_string(i)));
+      for (int i = 0; i < 10; ++i)
+        ASSERT_TRUE(Insert("k" + std::to_string(t) + "-" + std::to_string(i)));
     });
   }
   for (auto& th : threads) th.join();
@@ -330,6 +339,120 @@ TEST(SqliteWriterSync, ASyncFailureFailsTheJobsItCovered) {
   writer.Stop();
 }
 
+// While a sync is in flight, a commit would wait for the next one anyway:
+// the writer runs the jobs that arrive in one open transaction and commits
+// them together once the syncer is idle again. Nothing of them is
+// committed (or acknowledged) before that.
+TEST(SqliteWriterSync, JobsArrivingDuringASyncShareOneCommit) {
+  testing::TempDir dir;
+  SqliteOptions options;
+  options.path = dir.path() + "/w.db";
+  auto conn = SqliteConnection::Open(options, SqliteConnection::Role::kWriter);
+  ASSERT_TRUE(conn);
+  std::promise<void> release;
+  std::shared_future<void> released = release.get_future().share();
+  std::atomic<int> syncs_started{0};
+  SqliteWriter writer(std::move(*conn), 16, options.path + "-wal", [&] {
+    if (syncs_started.fetch_add(1) == 0) released.wait();  // the first sync is slow
+  });
+  auto wait_for = [](const std::function<bool()>& done) {
+    for (int i = 0; i < 5000 && !done(); ++i) std::this_thread::sleep_for(1ms);
+    return done();
+  };
+  std::promise<core::Result<void>> first;
+  writer.SubmitAsync([](Tx& tx) { return tx.ExecScript("CREATE TABLE t (k TEXT)"); },
+                     [&](core::Result<void> r) { first.set_value(std::move(r)); });
+  ASSERT_TRUE(wait_for([&] { return syncs_started.load() == 1; }));
+
+  std::atomic<int> ran{0};
+  std::vector<std::promise<core::Result<void>>> done(3);
+  std::atomic<int> completed{0};
+  for (int i = 0; i < 3; ++i) {
+    writer.SubmitAsync(
+        [&ran, i](Tx& tx) -> core::Result<void> {
+          auto n = tx.Exec("INSERT INTO t (k) VALUES (?)", {std::string("k") + std::to_string(i)});
+          if (!n) return n.error();
+          ran.fetch_add(1);
+          return core::Ok();
+        },
+        [&, i](core::Result<void> r) {
+          completed.fetch_add(1);
+          done[i].set_value(std::move(r));
+        });
+  }
+  ASSERT_TRUE(wait_for([&] { return ran.load() == 3; }));
+  std::this_thread::sleep_for(20ms);
+  EXPECT_EQ(writer.Stats().commits, 1) << "committed while the first sync was in flight";
+  EXPECT_EQ(completed.load(), 0);
+
+  release.set_value();
+  EXPECT_TRUE(first.get_future().get());
+  for (auto& d : done) EXPECT_TRUE(d.get_future().get());
+  const StoreStats stats = writer.Stats();
+  EXPECT_EQ(stats.commits, 2);
+  EXPECT_EQ(stats.max_batch, 3);
+  EXPECT_EQ(stats.wal_syncs, 2);
+  EXPECT_EQ(stats.batch_reruns, 0);
+  EXPECT_EQ(ran.load(), 3);
+  auto count = writer.Submit([](Tx& tx) -> core::Result<void> {
+    auto rows = tx.Query("SELECT COUNT(*) FROM t");
+    if (!rows) return rows.error();
+    if (std::get<int64_t>(rows->front()[0]) != 3) return core::Error::Internal("rows missing");
+    return core::Ok();
+  });
+  EXPECT_TRUE(count) << count.error().message;
+  writer.Stop();
+}
+
+// A job that fails in the open transaction rolls it back; the jobs run in it
+// run again, each in its own savepoint, and only the failing one fails.
+TEST(SqliteWriterSync, AFailedJobInTheOpenTransactionFailsAlone) {
+  testing::TempDir dir;
+  SqliteOptions options;
+  options.path = dir.path() + "/w.db";
+  auto conn = SqliteConnection::Open(options, SqliteConnection::Role::kWriter);
+  ASSERT_TRUE(conn);
+  std::promise<void> release;
+  std::shared_future<void> released = release.get_future().share();
+  std::atomic<int> syncs_started{0};
+  SqliteWriter writer(std::move(*conn), 16, options.path + "-wal", [&] {
+    if (syncs_started.fetch_add(1) == 0) released.wait();
+  });
+  auto wait_for = [](const std::function<bool()>& done) {
+    for (int i = 0; i < 5000 && !done(); ++i) std::this_thread::sleep_for(1ms);
+    return done();
+  };
+  std::promise<core::Result<void>> first;
+  writer.SubmitAsync([](Tx& tx) { return tx.ExecScript("CREATE TABLE t (k TEXT PRIMARY KEY)"); },
+                     [&](core::Result<void> r) { first.set_value(std::move(r)); });
+  ASSERT_TRUE(wait_for([&] { return syncs_started.load() == 1; }));
+
+  std::atomic<int> runs{0};
+  std::vector<std::promise<core::Result<void>>> done(3);
+  for (const int i : {0, 1, 2}) {
+    const std::string key = i == 2 ? "k0" : "k" + std::to_string(i);  // the third duplicates
+    writer.SubmitAsync(
+        [&runs, key](Tx& tx) -> core::Result<void> {
+          runs.fetch_add(1);
+          auto n = tx.Exec("INSERT INTO t (k) VALUES (?)", {key});
+          if (!n) return n.error();
+          return core::Ok();
+        },
+        [&, i](core::Result<void> r) { done[i].set_value(std::move(r)); });
+  }
+  ASSERT_TRUE(wait_for([&] { return runs.load() >= 3; }));
+  release.set_value();
+  EXPECT_TRUE(first.get_future().get());
+  EXPECT_TRUE(done[0].get_future().get());
+  EXPECT_TRUE(done[1].get_future().get());
+  EXPECT_FALSE(done[2].get_future().get());
+  const StoreStats stats = writer.Stats();
+  EXPECT_EQ(stats.batch_reruns, 1);
+  EXPECT_EQ(runs.load(), 6) << "three in the open transaction, three again in savepoints";
+  EXPECT_EQ(stats.write_failures, 1);
+  writer.Stop();
+}
+
 TEST(SqliteOpen, RejectsBadPathsAndCreatesDirectories) {
   testing::TempDir dir;
   core::ManualClock clock(core::FromUnixMillis(0));
@@ -347,7 +470,8 @@ TEST(SqliteOpen, RejectsBadPathsAndCreatesDirectories) {
   const std::string junk = dir.path() + "/junk.db";
   FILE* f = std::fopen(junk.c_str(), "w");
   ASSERT_NE(f, nullptr);
-  std::fputs("this is not an sqlite database, just some text padding it out to a page...........", f);
+  std::fputs("this is not an sqlite database, just some text padding it out to a page...........",
+             f);
   std::fclose(f);
   auto bad = OpenSqlite(SqliteOptions{.path = junk}, clock);
   ASSERT_FALSE(bad);
