@@ -339,36 +339,58 @@ TEST(SqliteWriterSync, ASyncFailureFailsTheJobsItCovered) {
   writer.Stop();
 }
 
+bool WaitFor(const std::function<bool()>& done) {
+  for (int i = 0; i < 5000 && !done(); ++i) std::this_thread::sleep_for(1ms);
+  return done();
+}
+
+// A writer whose first WAL sync is held until Release(): Begin() submits
+// `create` and returns once that commit's sync has started.
+class HeldSyncWriter : public ::testing::Test {
+ protected:
+  void Begin(const std::string& create) {
+    options_.path = dir_.path() + "/w.db";
+    auto conn = SqliteConnection::Open(options_, SqliteConnection::Role::kWriter);
+    ASSERT_TRUE(conn);
+    writer_ = std::make_unique<SqliteWriter>(std::move(*conn), 16, options_.path + "-wal", [this] {
+      if (syncs_started_.fetch_add(1) == 0) released_.wait();
+    });
+    writer_->SubmitAsync([create](Tx& tx) { return tx.ExecScript(create); },
+                         [this](core::Result<void> r) { first_.set_value(std::move(r)); });
+    ASSERT_TRUE(WaitFor([&] { return syncs_started_.load() == 1; }));
+  }
+  // Lets the first sync finish; true when the first job then succeeded.
+  bool Release() {
+    release_.set_value();
+    released_set_ = true;
+    return static_cast<bool>(first_.get_future().get());
+  }
+  void TearDown() override {
+    if (!released_set_) release_.set_value();  // a failed test must not leave the syncer held
+    if (writer_) writer_->Stop();
+  }
+
+  testing::TempDir dir_;
+  SqliteOptions options_;
+  std::promise<void> release_;
+  std::shared_future<void> released_ = release_.get_future().share();
+  bool released_set_ = false;
+  std::atomic<int> syncs_started_{0};
+  std::promise<core::Result<void>> first_;
+  std::unique_ptr<SqliteWriter> writer_;
+};
+
 // While a sync is in flight, a commit would wait for the next one anyway:
 // the writer runs the jobs that arrive in one open transaction and commits
 // them together once the syncer is idle again. Nothing of them is
 // committed (or acknowledged) before that.
-TEST(SqliteWriterSync, JobsArrivingDuringASyncShareOneCommit) {
-  testing::TempDir dir;
-  SqliteOptions options;
-  options.path = dir.path() + "/w.db";
-  auto conn = SqliteConnection::Open(options, SqliteConnection::Role::kWriter);
-  ASSERT_TRUE(conn);
-  std::promise<void> release;
-  std::shared_future<void> released = release.get_future().share();
-  std::atomic<int> syncs_started{0};
-  SqliteWriter writer(std::move(*conn), 16, options.path + "-wal", [&] {
-    if (syncs_started.fetch_add(1) == 0) released.wait();  // the first sync is slow
-  });
-  auto wait_for = [](const std::function<bool()>& done) {
-    for (int i = 0; i < 5000 && !done(); ++i) std::this_thread::sleep_for(1ms);
-    return done();
-  };
-  std::promise<core::Result<void>> first;
-  writer.SubmitAsync([](Tx& tx) { return tx.ExecScript("CREATE TABLE t (k TEXT)"); },
-                     [&](core::Result<void> r) { first.set_value(std::move(r)); });
-  ASSERT_TRUE(wait_for([&] { return syncs_started.load() == 1; }));
-
+TEST_F(HeldSyncWriter, JobsArrivingDuringASyncShareOneCommit) {
+  Begin("CREATE TABLE t (k TEXT)");
   std::atomic<int> ran{0};
   std::vector<std::promise<core::Result<void>>> done(3);
   std::atomic<int> completed{0};
   for (int i = 0; i < 3; ++i) {
-    writer.SubmitAsync(
+    writer_->SubmitAsync(
         [&ran, i](Tx& tx) -> core::Result<void> {
           auto n = tx.Exec("INSERT INTO t (k) VALUES (?)", {std::string("k") + std::to_string(i)});
           if (!n) return n.error();
@@ -380,58 +402,37 @@ TEST(SqliteWriterSync, JobsArrivingDuringASyncShareOneCommit) {
           done[i].set_value(std::move(r));
         });
   }
-  ASSERT_TRUE(wait_for([&] { return ran.load() == 3; }));
+  ASSERT_TRUE(WaitFor([&] { return ran.load() == 3; }));
   std::this_thread::sleep_for(20ms);
-  EXPECT_EQ(writer.Stats().commits, 1) << "committed while the first sync was in flight";
+  EXPECT_EQ(writer_->Stats().commits, 1) << "committed while the first sync was in flight";
   EXPECT_EQ(completed.load(), 0);
 
-  release.set_value();
-  EXPECT_TRUE(first.get_future().get());
+  EXPECT_TRUE(Release());
   for (auto& d : done) EXPECT_TRUE(d.get_future().get());
-  const StoreStats stats = writer.Stats();
+  const StoreStats stats = writer_->Stats();
   EXPECT_EQ(stats.commits, 2);
   EXPECT_EQ(stats.max_batch, 3);
   EXPECT_EQ(stats.wal_syncs, 2);
   EXPECT_EQ(stats.batch_reruns, 0);
   EXPECT_EQ(ran.load(), 3);
-  auto count = writer.Submit([](Tx& tx) -> core::Result<void> {
+  auto count = writer_->Submit([](Tx& tx) -> core::Result<void> {
     auto rows = tx.Query("SELECT COUNT(*) FROM t");
     if (!rows) return rows.error();
     if (std::get<int64_t>(rows->front()[0]) != 3) return core::Error::Internal("rows missing");
     return core::Ok();
   });
   EXPECT_TRUE(count) << count.error().message;
-  writer.Stop();
 }
 
 // A job that fails in the open transaction rolls it back; the jobs run in it
 // run again, each in its own savepoint, and only the failing one fails.
-TEST(SqliteWriterSync, AFailedJobInTheOpenTransactionFailsAlone) {
-  testing::TempDir dir;
-  SqliteOptions options;
-  options.path = dir.path() + "/w.db";
-  auto conn = SqliteConnection::Open(options, SqliteConnection::Role::kWriter);
-  ASSERT_TRUE(conn);
-  std::promise<void> release;
-  std::shared_future<void> released = release.get_future().share();
-  std::atomic<int> syncs_started{0};
-  SqliteWriter writer(std::move(*conn), 16, options.path + "-wal", [&] {
-    if (syncs_started.fetch_add(1) == 0) released.wait();
-  });
-  auto wait_for = [](const std::function<bool()>& done) {
-    for (int i = 0; i < 5000 && !done(); ++i) std::this_thread::sleep_for(1ms);
-    return done();
-  };
-  std::promise<core::Result<void>> first;
-  writer.SubmitAsync([](Tx& tx) { return tx.ExecScript("CREATE TABLE t (k TEXT PRIMARY KEY)"); },
-                     [&](core::Result<void> r) { first.set_value(std::move(r)); });
-  ASSERT_TRUE(wait_for([&] { return syncs_started.load() == 1; }));
-
+TEST_F(HeldSyncWriter, AFailedJobInTheOpenTransactionFailsAlone) {
+  Begin("CREATE TABLE t (k TEXT PRIMARY KEY)");
   std::atomic<int> runs{0};
   std::vector<std::promise<core::Result<void>>> done(3);
   for (const int i : {0, 1, 2}) {
     const std::string key = i == 2 ? "k0" : "k" + std::to_string(i);  // the third duplicates
-    writer.SubmitAsync(
+    writer_->SubmitAsync(
         [&runs, key](Tx& tx) -> core::Result<void> {
           runs.fetch_add(1);
           auto n = tx.Exec("INSERT INTO t (k) VALUES (?)", {key});
@@ -440,17 +441,15 @@ TEST(SqliteWriterSync, AFailedJobInTheOpenTransactionFailsAlone) {
         },
         [&, i](core::Result<void> r) { done[i].set_value(std::move(r)); });
   }
-  ASSERT_TRUE(wait_for([&] { return runs.load() >= 3; }));
-  release.set_value();
-  EXPECT_TRUE(first.get_future().get());
+  ASSERT_TRUE(WaitFor([&] { return runs.load() >= 3; }));
+  EXPECT_TRUE(Release());
   EXPECT_TRUE(done[0].get_future().get());
   EXPECT_TRUE(done[1].get_future().get());
   EXPECT_FALSE(done[2].get_future().get());
-  const StoreStats stats = writer.Stats();
+  const StoreStats stats = writer_->Stats();
   EXPECT_EQ(stats.batch_reruns, 1);
   EXPECT_EQ(runs.load(), 6) << "three in the open transaction, three again in savepoints";
   EXPECT_EQ(stats.write_failures, 1);
-  writer.Stop();
 }
 
 TEST(SqliteOpen, RejectsBadPathsAndCreatesDirectories) {
