@@ -17,6 +17,7 @@
 
 #include "ingest/json_reader.h"
 #include "net/http_fetch.h"
+#include "net/system_clock.h"
 
 namespace opsdeck::ingest {
 namespace {
@@ -237,6 +238,12 @@ void CachingCertificateProvider::Insert(const std::string& url, Entry entry) {
   entries_.emplace(url, std::move(entry));
 }
 
+SnsVerifier::SnsVerifier(std::shared_ptr<CertificateProvider> certs, const core::Clock* clock)
+    : certs_(std::move(certs)), clock_(clock) {
+  static const net::SystemClock kSystemClock;
+  if (clock_ == nullptr) clock_ = &kSystemClock;
+}
+
 core::Result<void> SnsVerifier::Verify(const SnsMessage& m) const {
   bool sha256 = false;
   if (m.signature_version == "1") {
@@ -261,11 +268,7 @@ core::Result<void> SnsVerifier::Verify(const SnsMessage& m) const {
     if (pem.error().code == core::ErrorCode::kUnavailable) return pem.error();
     return core::Error::Unauthenticated(pem.error().message);
   }
-  const core::TimePoint now =
-      clock_ != nullptr
-          ? clock_->Now()
-          : std::chrono::time_point_cast<core::Duration>(std::chrono::system_clock::now());
-  return VerifyRsaSignature(*pem, SnsStringToSign(m), *signature, sha256, now);
+  return VerifyRsaSignature(*pem, SnsStringToSign(m), *signature, sha256, clock_->Now());
 }
 
 core::Result<void> VerifyRsaSignature(std::string_view cert_pem, std::string_view data,

@@ -129,8 +129,7 @@ class SnsVerifier {
   // `clock` (for tests; must outlive the verifier) dates the certificate
   // check; without one, the system's time.
   explicit SnsVerifier(std::shared_ptr<CertificateProvider> certs,
-                       const core::Clock* clock = nullptr)
-      : certs_(std::move(certs)), clock_(clock) {}
+                       const core::Clock* clock = nullptr);
 
   // Ok when the signature is SNS's. kUnauthenticated for an unknown or
   // missing SignatureVersion, a SigningCertURL that is not an SNS

@@ -114,21 +114,18 @@ void ConnectRun::ConnectNext() {
   // SO_ERROR alone answers.
   if (socket_.open(endpoint.protocol(), ec); !ec) socket_.non_blocking(true, ec);
   if (ec) return ConnectFailed(ec);
-  if (::connect(socket_.native_handle(), endpoint.data(), endpoint.size()) == 0) {
-    return asio::post(timer_.get_executor(), [self = shared_from_this()] {
-      if (!self->reported_) self->Connected();
-    });
-  }
-  if (errno != EINPROGRESS) return ConnectFailed(SystemError(errno));
+  const int fd = socket_.native_handle();
+  const bool done = ::connect(fd, endpoint.data(), endpoint.size()) == 0;
+  if (!done && errno != EINPROGRESS) return ConnectFailed(SystemError(errno));
   // Where the whole handshake ran inside connect(2) (loopback, a local
   // network namespace), the socket is already established or refused: one
   // look at the TCP state saves registering for writability and a trip
   // through the event loop.
-  switch (TcpState(socket_.native_handle())) {
+  switch (done ? TCP_ESTABLISHED : TcpState(fd)) {
     case TCP_ESTABLISHED:
       return Connected();
     case TCP_CLOSE:
-      if (const int err = SocketError(socket_.native_handle()); err != 0) {
+      if (const int err = SocketError(fd); err != 0) {
         return ConnectFailed(SystemError(err));
       }
       break;

@@ -252,15 +252,24 @@ describe('overview with data', () => {
     }
   }
 
-  async function waitForHtml(ready, what) {
+  // Polls `probe` for at most 20 s until it returns true; anything else it
+  // returns describes what it saw.
+  async function waitFor(probe, what) {
     const deadline = Date.now() + 20000;
-    let html = '';
+    let seen;
     while (Date.now() < deadline) {
-      html = await (await fetch(`${server.url}/`)).text();
-      if (ready(html)) return;
+      seen = await probe();
+      if (seen === true) return;
       await new Promise((r) => setTimeout(r, 200));
     }
-    assert.fail(`${what} within 20 s; last page:\n${html.slice(-2000)}`);
+    assert.fail(`${what} within 20 s; last seen: ${seen}`);
+  }
+
+  async function waitForHtml(ready, what) {
+    await waitFor(async () => {
+      const html = await (await fetch(`${server.url}/`)).text();
+      return ready(html) || `the page\n${html.slice(-2000)}`;
+    }, what);
   }
 
   before(async () => {
@@ -289,15 +298,12 @@ describe('overview with data', () => {
       'web-api down with an open incident');
     // The targets' first probes are spread over the interval: web-api's
     // incident can come before main-db's first result.
-    const deadline = Date.now() + 20000;
-    const states = {};
     for (const name of ['dev-api', 'main-db']) {
-      while (states[name] !== 'up') {
-        if (Date.now() > deadline) assert.fail(`${name} not up within 20 s: ${JSON.stringify(states)}`);
+      await waitFor(async () => {
         const t = await (await fetch(`${server.url}/api/v1/targets/${name}`)).json();
-        states[name] = t.state ?? t.status?.state;
-        if (states[name] !== 'up') await new Promise((r) => setTimeout(r, 200));
-      }
+        const state = t.state ?? t.status?.state;
+        return state === 'up' || `state ${state}`;
+      }, `${name} up`);
     }
     browser = await launchBrowser();
   });

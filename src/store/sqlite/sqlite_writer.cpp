@@ -91,6 +91,12 @@ size_t SqliteWriter::Queued() const {
   return queue_.size();
 }
 
+// The common case first: every job succeeds. Then they need no savepoints
+// (two statements per job, and a statement journal of every page a job
+// touches): one transaction, the jobs one after the other, one COMMIT. On
+// the first failure the transaction is rolled back and its jobs run again
+// one by one in savepoints (RunBatch; Database::Write lets a job be re-run
+// from the start).
 // With a syncer, a commit made while a sync is in flight waits for the next
 // sync anyway; so while one is, the writer runs the jobs that arrive in one
 // transaction it keeps open, and commits when the syncer is idle again (or
@@ -100,7 +106,7 @@ size_t SqliteWriter::Queued() const {
 // index's) are then written, synced and checkpointed once instead of once
 // per commit. The sync still starts as soon as the previous one ends.
 void SqliteWriter::Loop() {
-  Batch open;  // jobs run in the transaction still open (syncer only)
+  Batch open;  // jobs run in the transaction still open
   while (true) {
     Batch batch;
     bool stopping = false;
@@ -115,14 +121,10 @@ void SqliteWriter::Loop() {
       }
       stopping = stopping_;
     }
-    if (wal_path_.empty()) {
-      RunBatch(batch);
-      continue;
-    }
     if (!batch.empty() && !RunOpen(open, batch)) {
       // A job failed, or BEGIN did: nothing of the transaction is kept, and
       // every job of it runs again, each in its own savepoint.
-      RunBatch(open, /*optimistic=*/false);
+      RunBatch(open);
       open.clear();
       continue;
     }
@@ -160,7 +162,7 @@ void SqliteWriter::CommitOpen(Batch& open) {
   if (auto commit = conn_->Exec("COMMIT", {}); !commit) {
     if (conn_->InTransaction()) (void)conn_->ExecScript("ROLLBACK");
     reruns_.fetch_add(1);
-    RunBatch(open, /*optimistic=*/false);
+    RunBatch(open);
     return;
   }
   CountCommit(open.size());
@@ -187,44 +189,15 @@ void SqliteWriter::CountCommit(size_t jobs) {
   }
 }
 
-// The common case first: every job of the batch succeeds. Then they need no
-// savepoints (two statements per job, and a statement journal of every page
-// a job touches): one transaction, the jobs one after the other, one COMMIT.
-// On the first failure the transaction is rolled back and false returned;
-// the batch then runs again job by job in savepoints (Database::Write lets a
-// job be re-run from the start). False too, with nothing done, when BEGIN
-// fails: the careful path reports that.
-bool SqliteWriter::RunOptimistic(Batch& batch) {
-  if (auto begin = conn_->Exec("BEGIN IMMEDIATE", {}); !begin) return false;
-  for (auto& job : batch) {
-    core::Result<void> r = RunJob(*job);
-    if (!r || !conn_->InTransaction()) {
-      if (conn_->InTransaction()) (void)conn_->ExecScript("ROLLBACK");
-      reruns_.fetch_add(1);
-      return false;
-    }
-  }
-  if (auto commit = conn_->Exec("COMMIT", {}); !commit) {
-    if (conn_->InTransaction()) (void)conn_->ExecScript("ROLLBACK");
-    reruns_.fetch_add(1);
-    return false;
-  }
-  CountCommit(batch.size());
-  return true;
-}
-
-// Runs `batch` as few transactions as possible: normally one. SQLite itself
-// rolls back the whole transaction on a few errors (disk full, I/O error);
-// then the jobs already run in it fail too, and the rest start a new one.
-void SqliteWriter::RunBatch(Batch& batch, bool optimistic) {
+// The careful path, after a job failed in the open transaction: each job
+// in its own savepoint, so a failed job rolls back only itself, in as few
+// transactions as possible (normally one). SQLite itself rolls back the
+// whole transaction on a few errors (disk full, I/O error); then the jobs
+// already run in it fail too, and the rest start a new one.
+void SqliteWriter::RunBatch(Batch& batch) {
   std::vector<std::optional<core::Result<void>>> results(batch.size());
   size_t start = 0;
   bool any_committed = false;
-  if (optimistic && batch.size() > 1 && RunOptimistic(batch)) {
-    for (auto& r : results) r = core::Ok();
-    start = batch.size();
-    any_committed = true;
-  }
   while (start < batch.size()) {
     size_t end = start;
     bool committed = false;

@@ -78,10 +78,9 @@ class SqliteWriter {
   void Loop();
   bool RunOpen(Batch& open, Batch& batch);
   void CommitOpen(Batch& open);
-  void RunBatch(Batch& batch, bool optimistic = true);
+  void RunBatch(Batch& batch);
   void HandOff(Batch& batch, std::vector<std::optional<core::Result<void>>>& results,
                bool any_committed);
-  bool RunOptimistic(Batch& batch);
   void CountCommit(size_t jobs);
   core::Result<void> RunJob(Job& job);
   static void Complete(Done& d);
