@@ -3,14 +3,21 @@
 # opsdeck's /hooks/github (each answered only once durably stored in SQLite),
 # beside nginx answering 204 to the same requests (the HTTP ceiling of the box)
 # and Alertmanager's /api/v2/alerts (in memory, not durable; the peer of
-# shared/bench-peers). In one run, one after the other, with the same wrk
-# flags (-t THREADS -c CONNS -d DURATION --latency), each after a 2 s warm-up.
-# Prints events/s, p50, p99, errors, server CPU per event, the ratios
-# opsdeck/nginx and opsdeck/Alertmanager, PASS/MISS per goal, and opsdeck's
-# store counters. Exits 0 whether goals pass or miss; non-zero only when
-# something failed to run.
+# shared/bench-peers). In one run, with the same wrk flags (-t THREADS
+# -c CONNS --latency), each peer after a 2 s warm-up. Each peer is measured
+# for DURATION seconds in all, in ROUNDS slices: nginx and opsdeck in turn
+# (nginx, opsdeck, nginx, opsdeck, ...), so that a change in the machine's
+# speed during the run (another VM on the host) weighs on both alike, then
+# Alertmanager's slices (it stays busy long after its intake, see below).
+# Prints events/s (the mean of the slices), p50 (mean), p99 (the worst
+# slice's), errors, server CPU per event, the ratios opsdeck/nginx and
+# opsdeck/Alertmanager overall and per round, PASS/MISS per goal, and
+# opsdeck's store counters. Exits 0 whether goals pass or miss; non-zero
+# only when something failed to run.
 #
 #   bench/intake.sh [DURATION=15] [CONNS=64] [THREADS=2]
+#   ROUNDS=3      slices per peer; must divide DURATION (ROUNDS=1: one
+#                 DURATION-long wrk run per peer, one after the other)
 #   N=2000        distinct signed deliveries the wrk script cycles through
 #                 (N/2 runs, each an in_progress and a completed/success)
 #   POOL_SIZE=k   sets storage.pool_size in opsdeck's config (experiments;
@@ -24,9 +31,12 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 source bench/lib.sh
 DURATION=${1:-15}; CONNS=${2:-64}; THREADS=${3:-2}
-N=${N:-2000}; POOL_SIZE=${POOL_SIZE:-}; OPSDECK_THREADS=${OPSDECK_THREADS:-2}
-[[ "$DURATION$CONNS$THREADS$N$POOL_SIZE$OPSDECK_THREADS" =~ ^[0-9]+$ ]] || die "arguments must be integers"
+N=${N:-2000}; POOL_SIZE=${POOL_SIZE:-}; OPSDECK_THREADS=${OPSDECK_THREADS:-2}; ROUNDS=${ROUNDS:-3}
+[[ "$DURATION$CONNS$THREADS$N$POOL_SIZE$OPSDECK_THREADS$ROUNDS" =~ ^[0-9]+$ ]] || die "arguments must be integers"
 (( DURATION >= 1 && DURATION <= 120 )) || die "DURATION must be 1..120 s"
+(( ROUNDS >= 1 && ROUNDS <= 10 && DURATION % ROUNDS == 0 )) ||
+  die "ROUNDS must be 1..10 and divide DURATION ($DURATION s; ROUNDS=1 measures each peer in one run)"
+SLICE=$(( DURATION / ROUNDS ))
 (( CONNS >= 1 && CONNS <= 1024 )) || die "CONNS must be 1..1024"
 (( THREADS >= 1 && THREADS <= 16 && THREADS <= CONNS )) || die "THREADS must be 1..16 and <= CONNS"
 (( N >= 2 && N <= 20000 )) || die "N must be 2..20000"
@@ -182,14 +192,23 @@ if [[ "$TRACE_FSYNC" == auto ]]; then
 fi
 
 box_ticks() { awk '/^cpu / {print $2 + $3 + $4 + $7 + $8 + $9}' /proc/stat; }  # busy ticks, all CPUs
-run_wrk() {  # run_wrk NAME URL SCRIPT PIDS... -> "RPS P50 P99 ERRORS CPU_TICKS BOX_TICKS"
-  local name=$1 url=$2 script=$3; shift 3
-  INTAKE_NONCE="warm$RANDOM$$" wrk -t"$THREADS" -c"$CONNS" -d2s -s "$script" "$url" >/dev/null
-  local t0 t1 b0 b1; t0=$(cpu_ticks "$@"); b0=$(box_ticks)
-  INTAKE_NONCE="m$RANDOM$$" wrk -t"$THREADS" -c"$CONNS" -d"${DURATION}s" --latency -s "$script" "$url" >"$RUN/$name.wrk"
+# slice NAME ROUND URL SCRIPT PIDS...: one measured slice of SLICE seconds
+# (after a 2 s warm-up in round 1); appends "RPS P50 P99 ERRORS CPU_TICKS
+# BOX_TICKS" to $RUN/NAME.rounds
+slice() {
+  local name=$1 round=$2 url=$3 script=$4; shift 4
+  (( round > 1 )) || INTAKE_NONCE="warm$RANDOM$$" wrk -t"$THREADS" -c"$CONNS" -d2s -s "$script" "$url" >/dev/null
+  local t0 t1 b0 b1 out="$RUN/$name.$round.wrk"; t0=$(cpu_ticks "$@"); b0=$(box_ticks)
+  INTAKE_NONCE="m$round.$RANDOM$$" wrk -t"$THREADS" -c"$CONNS" -d"${SLICE}s" --latency -s "$script" "$url" >"$out"
   t1=$(cpu_ticks "$@"); b1=$(box_ticks)
-  wrk_ok "$RUN/$name.wrk"
-  echo "$(wrk_stats "$RUN/$name.wrk") $((t1 - t0)) $((b1 - b0))"
+  wrk_ok "$out"
+  echo "$(wrk_stats "$out") $((t1 - t0)) $((b1 - b0))" >>"$RUN/$name.rounds"
+}
+# totals NAME -> "RPS P50 P99 ERRORS CPU_TICKS BOX_TICKS" over its slices
+# (equally long): mean events/s and p50, the worst p99, summed errors and CPU
+totals() {
+  awk '{r += $1; p50 += $2; if ($3 > p99) p99 = $3; e += $4; c += $5; b += $6; n++}
+    END {printf "%.2f %.3f %.3f %d %d %d\n", r / n, p50 / n, p99, e, c, b}' "$RUN/$1.rounds"
 }
 wrk_ok() { grep -q 'Requests/sec:' "$1" || die "wrk gave no result: $(head -c 400 "$1")"; }
 thread_ticks() {  # thread_ticks PID -> "TID COMM TICKS" per thread
@@ -202,29 +221,45 @@ thread_ticks() {  # thread_ticks PID -> "TID COMM TICKS" per thread
 }
 export INTAKE_DATA="$RUN/deliveries.txt" INTAKE_THREADS="$THREADS"
 
-log "wrk -t$THREADS -c$CONNS -d${DURATION}s --latency; $N deliveries of ~$BODY_BYTES bytes; opsdeck server.threads $OPSDECK_THREADS${POOL_SIZE:+, storage.pool_size $POOL_SIZE}"
-# shellcheck disable=SC2046  # one word per worker PID
-res=$(run_wrk nginx "http://127.0.0.1:$NGX_PORT/hooks/github" "$LUA/github_intake.lua" \
-  "$NGX_PID" $(ps -o pid= --ppid "$NGX_PID")) || exit 1
-read -r n_rps n_p50 n_p99 n_err n_cpu n_box <<<"$res"
+log "wrk -t$THREADS -c$CONNS --latency, ${DURATION}s per peer in $ROUNDS slices of ${SLICE}s; $N deliveries of ~$BODY_BYTES bytes; opsdeck server.threads $OPSDECK_THREADS${POOL_SIZE:+, storage.pool_size $POOL_SIZE}"
+NGX_PIDS="$NGX_PID $(ps -o pid= --ppid "$NGX_PID" | tr '\n' ' ')"
+for (( round = 1; round <= ROUNDS; round++ )); do
+  # shellcheck disable=SC2086  # one word per nginx PID
+  slice nginx "$round" "http://127.0.0.1:$NGX_PORT/hooks/github" "$LUA/github_intake.lua" $NGX_PIDS
 
-# opsdeck: counters and per-thread CPU around the measured run only
-INTAKE_NONCE="warm$RANDOM$$" wrk -t"$THREADS" -c"$CONNS" -d2s -s "$LUA/github_intake.lua" "$OPS/hooks/github" >/dev/null
-read -r sync_p50 sync_p90 <<<"$(sync_probe)"
-codes0=$(hook_codes); store0=$(store_metrics); thread_ticks "$OPS_PID" >"$RUN/threads0"
-if (( TRACE_FSYNC )); then
-  perf stat -x, -e syscalls:sys_enter_fsync,syscalls:sys_enter_fdatasync -p "$OPS_PID" -o "$RUN/perf.out" &
-  PERF_PID=$!; sleep 0.3
-fi
-t0=$(cpu_ticks "$OPS_PID"); b0=$(box_ticks)
-INTAKE_NONCE="m$RANDOM$$" wrk -t"$THREADS" -c"$CONNS" -d"${DURATION}s" --latency -s "$LUA/github_intake.lua" "$OPS/hooks/github" >"$RUN/opsdeck.wrk"
-t1=$(cpu_ticks "$OPS_PID"); b1=$(box_ticks); o_box=$((b1 - b0))
+  # opsdeck: counters and per-thread CPU around its measured slices only
+  if (( round == 1 )); then
+    INTAKE_NONCE="warm$RANDOM$$" wrk -t"$THREADS" -c"$CONNS" -d2s -s "$LUA/github_intake.lua" "$OPS/hooks/github" >/dev/null
+    read -r sync_p50 sync_p90 <<<"$(sync_probe)"
+    codes0=$(hook_codes); store0=$(store_metrics)
+    if (( TRACE_FSYNC )); then  # counts the whole span; opsdeck is idle between its slices
+      perf stat -x, -e syscalls:sys_enter_fsync,syscalls:sys_enter_fdatasync -p "$OPS_PID" -o "$RUN/perf.out" &
+      PERF_PID=$!; sleep 0.3
+    fi
+  fi
+  thread_ticks "$OPS_PID" >"$RUN/threads0.$round"
+  slice opsdeck "$round" "$OPS/hooks/github" "$LUA/github_intake.lua" "$OPS_PID"
+  thread_ticks "$OPS_PID" >"$RUN/threads1.$round"
+  alive "$OPS_PID" || die "opsdeck died: $(tail -5 "$RUN/opsdeck.log")"
+
+done
 if [[ -n "$PERF_PID" ]]; then kill -INT "$PERF_PID" 2>/dev/null || true; wait "$PERF_PID" 2>/dev/null || true; PERF_PID=""; fi
-alive "$OPS_PID" || die "opsdeck died: $(tail -5 "$RUN/opsdeck.log")"
-wrk_ok "$RUN/opsdeck.wrk"
-thread_ticks "$OPS_PID" >"$RUN/threads1"; codes1=$(hook_codes); store1=$(store_metrics)
-read -r o_rps o_p50 o_p99 o_err <<<"$(wrk_stats "$RUN/opsdeck.wrk")"; o_cpu=$((t1 - t0))
+codes1=$(hook_codes); store1=$(store_metrics)
 read -r sync2_p50 sync2_p90 <<<"$(sync_probe)"
+# Alertmanager last, all its slices in a row: after taking alerts it keeps a
+# core busy for minutes (grouping and expiring them), which would slow
+# whichever peer came next.
+if [[ -n "$AM_PID" ]]; then
+  for (( round = 1; round <= ROUNDS; round++ )); do
+    slice alertmanager "$round" "http://127.0.0.1:$AM_PORT/api/v2/alerts" "$LUA/alertmanager_alerts.lua" "$AM_PID"
+  done
+fi
+read -r n_rps n_p50 n_p99 n_err n_cpu n_box <<<"$(totals nginx)"
+read -r o_rps o_p50 o_p99 o_err o_cpu o_box <<<"$(totals opsdeck)"
+# per thread: CPU ticks summed over opsdeck's slices ("TID COMM TICKS")
+for (( round = 1; round <= ROUNDS; round++ )); do
+  join <(sort "$RUN/threads0.$round") <(sort "$RUN/threads1.$round") | awk '{print $1, $2, $5 - $3}'
+done | awk '{d[$1 " " $2] += $3} END {for (k in d) print k, d[k]}' >"$RUN/threads"
 
 # server-side answers in the measured window; anything but 200 is an error
 read -r srv_ok srv_other <<<"$(join -a1 -a2 -e0 -o 0,1.2,2.2 <(echo "$codes0") <(echo "$codes1") |
@@ -232,8 +267,7 @@ read -r srv_ok srv_other <<<"$(join -a1 -a2 -e0 -o 0,1.2,2.2 <(echo "$codes0") <
 o_err=$(( o_err > srv_other ? o_err : srv_other ))
 
 if [[ -n "$AM_PID" ]]; then
-  res=$(run_wrk alertmanager "http://127.0.0.1:$AM_PORT/api/v2/alerts" "$LUA/alertmanager_alerts.lua" "$AM_PID") || exit 1
-  read -r a_rps a_p50 a_p99 a_err a_cpu a_box <<<"$res"
+  read -r a_rps a_p50 a_p99 a_err a_cpu a_box <<<"$(totals alertmanager)"
 fi
 
 # --- what opsdeck stored: every run of the cycle, via the API -----------------
@@ -280,6 +314,15 @@ else
   printf 'ratio opsdeck/Alertmanager events/s: n/a (not measured; against the recorded 20 046/s of shared/bench-peers/BASELINE.md: %s)\n' \
     "$(awk -v a="$o_rps" 'BEGIN{printf "%.2f", a/20046}')"
 fi
+if (( ROUNDS > 1 )); then
+  for (( round = 1; round <= ROUNDS; round++ )); do
+    read -r nr _ <<<"$(sed -n "${round}p" "$RUN/nginx.rounds")"
+    read -r or _ <<<"$(sed -n "${round}p" "$RUN/opsdeck.rounds")"
+    ar=""; [[ -z "$AM_PID" ]] || read -r ar _ <<<"$(sed -n "${round}p" "$RUN/alertmanager.rounds")"
+    printf '  round %d (%ss each): nginx %.0f/s, opsdeck %.0f/s%s, opsdeck/nginx %.2f\n' "$round" "$SLICE" "$nr" "$or" \
+      "${ar:+, Alertmanager $(printf '%.0f' "$ar")/s}" "$(awk -v a="$or" -v b="$nr" 'BEGIN{printf "%.2f", a/b}')"
+  done
+fi
 printf '(cores: the server'"'"'s CPU, and the whole box'"'"'s busy CPU of %d, wrk and any other process included)\n' "$(nproc)"
 printf 'load average before the run %s, after %s (other processes share the cores: compare ratios within one run)\n' \
   "$LOAD0" "$(cut -d' ' -f1-3 /proc/loadavg)"
@@ -303,13 +346,12 @@ if [[ -f "$RUN/perf.out" ]]; then
   printf '  fsync+fdatasync calls in the measured run (perf stat): %s for ~%s events = %s events per sync\n' \
     "$fs" "$ev" "$(awk -v e="$ev" -v f="$fs" 'BEGIN{ if (f>0) printf "%.1f", e/f; else print "n/a" }')"
 fi
-printf 'opsdeck CPU by thread in the measured run (s; busiest first, threads are unnamed: the busiest is\n  normally the SQLite writer, then the request pool and the I/O threads):'
-join <(sort "$RUN/threads0") <(sort "$RUN/threads1") |
-  awk -v hz="$CLK_TCK" '{d = $5 - $3; if (d > 0) printf "%d %s/%s %.2f\n", d, $2, $1, d/hz}' | sort -rn | head -12 |
+printf 'opsdeck CPU by thread in its measured slices (s; busiest first, threads are unnamed: the busiest is\n  normally the SQLite writer, then the I/O threads, then the WAL syncer):'
+awk -v hz="$CLK_TCK" '$3 > 0 {printf "%d %s/%s %.2f\n", $3, $2, $1, $3/hz}' "$RUN/threads" | sort -rn | head -12 |
   awk '{printf " %s=%s", $2, $3}'
 echo
 
-printf '\ngoals (wrk -t%s -c%s -d%ss):\n' "$THREADS" "$CONNS" "$DURATION"
+printf '\ngoals (wrk -t%s -c%s, %s s per peer in %s slices):\n' "$THREADS" "$CONNS" "$DURATION" "$ROUNDS"
 goal() { printf '  %-52s %s\n' "$1" "$2"; }
 verdict() { awk "BEGIN{exit !($1)}" && echo PASS || echo MISS; }
 goal "opsdeck >= 0.30 of nginx (durable ack on SQLite)" "$(verdict "$r_ngx >= 0.30") ($r_ngx)"
