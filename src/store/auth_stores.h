@@ -47,6 +47,8 @@ class UserStore {
   virtual core::Result<UserRecord> SetDisabled(std::string_view name, bool disabled,
                                                const core::Actor& actor,
                                                std::string_view request_id) = 0;
+  // kNotFound when absent. Audited. Setting or clearing the password also
+  // deletes the user's sessions (in the same transaction).
   virtual core::Result<void> SetPasswordHash(std::string_view name, std::string_view hash,
                                              const core::Actor& actor,
                                              std::string_view request_id) = 0;

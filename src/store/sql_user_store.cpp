@@ -166,6 +166,10 @@ core::Result<void> SqlUserStore::SetPasswordHash(std::string_view name, std::str
       AuditedWrite<int>(db_, clock_, actor, request_id, [&](Mutation& m) -> core::Result<int> {
         auto before = LoadForChange(m, name);
         if (!before) return before.error();
+        // A new (or cleared) password ends every session of the user: whoever
+        // signed in with the old one, or stole a session, is signed out.
+        auto d = m.tx().Exec("DELETE FROM sessions WHERE user_id = ?", {before->id});
+        if (!d) return d.error();
         UserRecord after = *before;
         after.password_hash = std::string(hash);
         after.updated_at = m.now();

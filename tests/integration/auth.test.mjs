@@ -282,6 +282,33 @@ describe('accounts and roles', () => {
     void took;
   });
 
+  it('ends every session of a user whose password is changed', async () => {
+    const created = await fetch(`${server.url}/api/v1/users`, {
+      method: 'POST', headers: { ...ADMIN, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ name: 'erin', role: 'viewer', password: PASSWORD }),
+    });
+    assert.equal(created.status, 201, await created.clone().text());
+    const cookies = [];
+    for (let i = 0; i < 2; i++) {  // two browsers
+      const login = await signIn(server, 'erin', PASSWORD);
+      assert.equal(login.status, 303);
+      cookies.push(login.headers.get('set-cookie').split(';')[0]);
+    }
+    const me = (cookie) => fetch(`${server.url}/api/v1/me`, { headers: { Cookie: cookie } });
+    for (const c of cookies) assert.equal((await me(c)).status, 200);
+
+    const changed = await fetch(`${server.url}/api/v1/users/erin`, {
+      method: 'PATCH', headers: { ...ADMIN, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ password: 'erin-new-password-42' }),
+    });
+    assert.equal(changed.status, 200, await changed.clone().text());
+    for (const c of cookies) assert.equal((await me(c)).status, 401, 'the old session is gone');
+    assert.equal((await signIn(server, 'erin', PASSWORD)).status, 401, 'the old password is refused');
+    const again = await signIn(server, 'erin', 'erin-new-password-42');
+    assert.equal(again.status, 303);
+    assert.equal((await me(again.headers.get('set-cookie').split(';')[0])).status, 200);
+  });
+
   it('names the actor of every mutation: user, token, proxy header, CLI', async () => {
     const byToken = await fetch(`${server.url}/api/v1/users`, {
       method: 'POST', headers: { ...ADMIN, 'Content-Type': 'application/json' },

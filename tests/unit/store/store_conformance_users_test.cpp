@@ -163,6 +163,36 @@ TEST_P(StoreConformance, UserDisableRemovesSessionsAndEnableRestoresLogin) {
   EXPECT_EQ(missing.error().code, ErrorCode::kNotFound);
 }
 
+TEST_P(StoreConformance, PasswordChangeEndsTheUsersSessions) {
+  Migrate();
+  auto& users = store_->users();
+  ASSERT_TRUE(users.Create("dave", Role::kDevops, kPasswordHash, actor_, ""));
+  ASSERT_TRUE(users.Create("erin", Role::kViewer, kPasswordHash, actor_, ""));
+  ASSERT_TRUE(store_->sessions().Create("dave", Hash(1), kCsrf, kStart + 1h, ""));
+  ASSERT_TRUE(store_->sessions().Create("dave", Hash(2), kCsrf, kStart + 1h, ""));
+  ASSERT_TRUE(store_->sessions().Create("erin", Hash(3), kCsrf, kStart + 1h, ""));
+
+  auto pw = users.SetPasswordHash("dave", kPasswordHash2, actor_, "req-pw");
+  ASSERT_TRUE(pw) << pw.error().ToString();
+  EXPECT_FALSE(store_->sessions().Find(Hash(1)).value());
+  EXPECT_FALSE(store_->sessions().Find(Hash(2)).value());
+  EXPECT_TRUE(store_->sessions().Find(Hash(3)).value());  // erin's stays
+  EXPECT_EQ(Count(*store_, "SELECT COUNT(*) FROM sessions"), 1);
+
+  // Signing in again works; clearing the password ends that session too.
+  ASSERT_TRUE(store_->sessions().Create("dave", Hash(4), kCsrf, kStart + 1h, ""));
+  ASSERT_TRUE(users.SetPasswordHash("dave", "", actor_, "req-clear"));
+  EXPECT_FALSE(store_->sessions().Find(Hash(4)).value());
+
+  // A refused change (a clear-text password passed by mistake) ends nothing.
+  ASSERT_TRUE(store_->sessions().Create("erin", Hash(5), kCsrf, kStart + 1h, ""));
+  auto clear_text = users.SetPasswordHash("erin", "hunter2", actor_, "");
+  ASSERT_FALSE(clear_text);
+  EXPECT_EQ(clear_text.error().code, ErrorCode::kInvalidArgument);
+  EXPECT_TRUE(store_->sessions().Find(Hash(5)).value());
+  EXPECT_EQ(Count(*store_, "SELECT COUNT(*) FROM sessions"), 2);
+}
+
 TEST_P(StoreConformance, HostileAccountNamesAreRefusedAndChangeNothing) {
   Migrate();
   auto& users = store_->users();
