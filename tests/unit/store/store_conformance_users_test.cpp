@@ -9,6 +9,16 @@ namespace {
 
 using core::Role;
 
+// dave (devops) signed in twice (sessions Hash(1), Hash(2)), erin (viewer)
+// once (Hash(3)); both with kPasswordHash.
+void SignInDaveTwiceAndErinOnce(SqlStore& store, const core::Actor& actor) {
+  ASSERT_TRUE(store.users().Create("dave", Role::kDevops, kPasswordHash, actor, ""));
+  ASSERT_TRUE(store.users().Create("erin", Role::kViewer, kPasswordHash, actor, ""));
+  ASSERT_TRUE(store.sessions().Create("dave", Hash(1), kCsrf, kStart + 1h, ""));
+  ASSERT_TRUE(store.sessions().Create("dave", Hash(2), kCsrf, kStart + 1h, ""));
+  ASSERT_TRUE(store.sessions().Create("erin", Hash(3), kCsrf, kStart + 1h, ""));
+}
+
 TEST_P(StoreConformance, UserCreateFindListAudited) {
   Migrate();
   auto& users = store_->users();
@@ -124,11 +134,7 @@ TEST_P(StoreConformance, UserSetRoleAndPasswordAreAudited) {
 TEST_P(StoreConformance, UserDisableRemovesSessionsAndEnableRestoresLogin) {
   Migrate();
   auto& users = store_->users();
-  ASSERT_TRUE(users.Create("dave", Role::kDevops, kPasswordHash, actor_, ""));
-  ASSERT_TRUE(users.Create("erin", Role::kViewer, kPasswordHash, actor_, ""));
-  ASSERT_TRUE(store_->sessions().Create("dave", Hash(1), kCsrf, kStart + 1h, ""));
-  ASSERT_TRUE(store_->sessions().Create("dave", Hash(2), kCsrf, kStart + 1h, ""));
-  ASSERT_TRUE(store_->sessions().Create("erin", Hash(3), kCsrf, kStart + 1h, ""));
+  ASSERT_NO_FATAL_FAILURE(SignInDaveTwiceAndErinOnce(*store_, actor_));
 
   auto d = users.SetDisabled("dave", true, actor_, "req-off");
   ASSERT_TRUE(d) << d.error().ToString();
@@ -166,11 +172,7 @@ TEST_P(StoreConformance, UserDisableRemovesSessionsAndEnableRestoresLogin) {
 TEST_P(StoreConformance, PasswordChangeEndsTheUsersSessions) {
   Migrate();
   auto& users = store_->users();
-  ASSERT_TRUE(users.Create("dave", Role::kDevops, kPasswordHash, actor_, ""));
-  ASSERT_TRUE(users.Create("erin", Role::kViewer, kPasswordHash, actor_, ""));
-  ASSERT_TRUE(store_->sessions().Create("dave", Hash(1), kCsrf, kStart + 1h, ""));
-  ASSERT_TRUE(store_->sessions().Create("dave", Hash(2), kCsrf, kStart + 1h, ""));
-  ASSERT_TRUE(store_->sessions().Create("erin", Hash(3), kCsrf, kStart + 1h, ""));
+  ASSERT_NO_FATAL_FAILURE(SignInDaveTwiceAndErinOnce(*store_, actor_));
 
   auto pw = users.SetPasswordHash("dave", kPasswordHash2, actor_, "req-pw");
   ASSERT_TRUE(pw) << pw.error().ToString();
