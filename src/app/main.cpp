@@ -140,7 +140,8 @@ int main(int argc, char** argv) {
                                                  ? "Disable a user and end their sessions."
                                              : std::string(action) == "enable"
                                                  ? "Enable a disabled user."
-                                                 : "Set a user's password (one line from stdin) and end their sessions.");
+                                                 : "Set a user's password (one line from stdin) and "
+                                                   "end their sessions.");
       d->add_option("name", user_cmd.name, "User name")->required();
       add_config(d);
     }
