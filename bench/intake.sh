@@ -192,12 +192,12 @@ if [[ "$TRACE_FSYNC" == auto ]]; then
 fi
 
 box_ticks() { awk '/^cpu / {print $2 + $3 + $4 + $7 + $8 + $9}' /proc/stat; }  # busy ticks, all CPUs
-# slice NAME ROUND URL SCRIPT PIDS...: one measured slice of SLICE seconds
-# (after a 2 s warm-up in round 1); appends "RPS P50 P99 ERRORS CPU_TICKS
-# BOX_TICKS" to $RUN/NAME.rounds
+# warm URL SCRIPT: 2 s of the same load, not measured (before a peer's first slice)
+warm() { INTAKE_NONCE="warm$RANDOM$$" wrk -t"$THREADS" -c"$CONNS" -d2s -s "$2" "$1" >/dev/null; }
+# slice NAME ROUND URL SCRIPT PIDS...: one measured slice of SLICE seconds;
+# appends "RPS P50 P99 ERRORS CPU_TICKS BOX_TICKS" to $RUN/NAME.rounds
 slice() {
   local name=$1 round=$2 url=$3 script=$4; shift 4
-  (( round > 1 )) || INTAKE_NONCE="warm$RANDOM$$" wrk -t"$THREADS" -c"$CONNS" -d2s -s "$script" "$url" >/dev/null
   local t0 t1 b0 b1 out="$RUN/$name.$round.wrk"; t0=$(cpu_ticks "$@"); b0=$(box_ticks)
   INTAKE_NONCE="m$round.$RANDOM$$" wrk -t"$THREADS" -c"$CONNS" -d"${SLICE}s" --latency -s "$script" "$url" >"$out"
   t1=$(cpu_ticks "$@"); b1=$(box_ticks)
@@ -224,12 +224,13 @@ export INTAKE_DATA="$RUN/deliveries.txt" INTAKE_THREADS="$THREADS"
 log "wrk -t$THREADS -c$CONNS --latency, ${DURATION}s per peer in $ROUNDS slices of ${SLICE}s; $N deliveries of ~$BODY_BYTES bytes; opsdeck server.threads $OPSDECK_THREADS${POOL_SIZE:+, storage.pool_size $POOL_SIZE}"
 NGX_PIDS="$NGX_PID $(ps -o pid= --ppid "$NGX_PID" | tr '\n' ' ')"
 for (( round = 1; round <= ROUNDS; round++ )); do
+  (( round > 1 )) || warm "http://127.0.0.1:$NGX_PORT/hooks/github" "$LUA/github_intake.lua"
   # shellcheck disable=SC2086  # one word per nginx PID
   slice nginx "$round" "http://127.0.0.1:$NGX_PORT/hooks/github" "$LUA/github_intake.lua" $NGX_PIDS
 
   # opsdeck: counters and per-thread CPU around its measured slices only
   if (( round == 1 )); then
-    INTAKE_NONCE="warm$RANDOM$$" wrk -t"$THREADS" -c"$CONNS" -d2s -s "$LUA/github_intake.lua" "$OPS/hooks/github" >/dev/null
+    warm "$OPS/hooks/github" "$LUA/github_intake.lua"
     read -r sync_p50 sync_p90 <<<"$(sync_probe)"
     codes0=$(hook_codes); store0=$(store_metrics)
     if (( TRACE_FSYNC )); then  # counts the whole span; opsdeck is idle between its slices
@@ -250,6 +251,7 @@ read -r sync2_p50 sync2_p90 <<<"$(sync_probe)"
 # core busy for minutes (grouping and expiring them), which would slow
 # whichever peer came next.
 if [[ -n "$AM_PID" ]]; then
+  warm "http://127.0.0.1:$AM_PORT/api/v2/alerts" "$LUA/alertmanager_alerts.lua"
   for (( round = 1; round <= ROUNDS; round++ )); do
     slice alertmanager "$round" "http://127.0.0.1:$AM_PORT/api/v2/alerts" "$LUA/alertmanager_alerts.lua" "$AM_PID"
   done
