@@ -1,0 +1,58 @@
+// A target's results held back so that they are written together: rows of
+// one target share the latest leaf of check_results_check, so six results
+// written at once cost about one page in the WAL and at checkpoint instead
+// of six (docs/decisions.md, "A target's results are written together").
+// Held compactly (48 bytes a result, not a CheckResult's ~150) because
+// every target holds up to MonitorOptions::results_per_write of them.
+// Monitor-thread only.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "core/health.h"
+#include "store/health_store.h"
+
+namespace opsdeck::monitor {
+
+// One result, packed. Durations are kept in whole microseconds up to ~35
+// minutes (longer ones are cut to that; a probe's timeout is far shorter).
+class HeldResult {
+ public:
+  static HeldResult Pack(int check, core::CheckResult result);
+  int check() const { return check_; }
+  core::TimePoint at() const { return core::TimePoint(core::Duration(at_ms_)); }
+  core::CheckResult Unpack() &&;
+
+ private:
+  int64_t at_ms_ = 0;
+  int32_t total_us_ = 0, dns_us_ = 0, connect_us_ = 0, tls_us_ = 0, first_byte_us_ = 0;
+  int32_t check_ = 0;
+  int32_t certificate_days_ = 0;
+  int16_t http_status_ = 0;
+  bool ok_ = false;
+  std::unique_ptr<std::string> error_;  // null when empty (most results)
+};
+
+// One target's held results, oldest first, and the flush tick at which the
+// first of them was held.
+class HeldResults {
+ public:
+  // Holds a result; true when `limit` are now held (write them).
+  bool Add(int check, core::CheckResult result, size_t limit, uint64_t tick);
+  bool empty() const { return rows_.empty(); }
+  size_t size() const { return rows_.size(); }
+  // Held, and the first was held `ticks` or more ticks before `now_tick`.
+  bool Waited(uint64_t now_tick, uint64_t ticks) const;
+  // Appends them to `out` as records of `target`, oldest first, and holds
+  // none (the capacity stays for the next ones).
+  void MoveTo(const std::string& target, std::vector<store::ResultRecord>& out);
+
+ private:
+  std::vector<HeldResult> rows_;
+  uint64_t first_tick_ = 0;
+};
+
+}  // namespace opsdeck::monitor
