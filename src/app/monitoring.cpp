@@ -68,6 +68,7 @@ void Monitoring::FillServices(http::Services& services) {
     monitor->Submit(std::move(key), std::move(result), std::move(done));
   };
   services.write_monitor_metrics = [monitor](std::string& out) { monitor->WriteMetrics(out); };
+  services.settle_results = [monitor](const std::string& target) { monitor->SettleResults(target); };
   ConfigHolder* holder = &holder_;
   const core::Clock* clock = &clock_;
   services.announce_ack = [holder, clock](const store::Incident& incident, const core::Actor& actor) {

@@ -83,7 +83,12 @@ void HealthMonitor::Impl::OnResult(const core::CheckKey& key, core::CheckResult 
   if (!core::IsExternalCheck(key.check)) target.last_latency = result.timings.total;
   rollups.Add(key.target, result);
   auto transition = tracker.Apply(key, result, check->thresholds);
-  pending.push_back({key, std::move(result)});
+  if (options.results_per_write <= 1) {
+    pending.push_back({key, std::move(result)});
+  } else if (target.held.Add(key.check, std::move(result), options.results_per_write, flush_ticks) ||
+             transition) {
+    Release(key.target, target);  // a change is stored after the results behind it
+  }
   if (!transition) return;
   held_transitions.push_back(std::move(*transition));
   if (submit_status || options.transition_batch <= core::Duration::zero()) {
@@ -147,6 +152,23 @@ void HealthMonitor::Impl::Handle(std::vector<core::HealthTransition> transitions
       for (const auto& [type, data] : events) deps.events->Publish(type, data);
     }
   });
+}
+
+void HealthMonitor::Impl::Release(const std::string& name, TargetRuntime& target) {
+  target.held.MoveTo(name, pending);
+}
+
+void HealthMonitor::Impl::ReleaseWaited() {
+  const int64_t every = std::max<int64_t>(options.flush_every.count(), 1);
+  const int64_t hold = options.results_hold.count();
+  const auto ticks = static_cast<uint64_t>(std::max<int64_t>((hold + every - 1) / every, 1));
+  for (auto& [name, target] : targets) {
+    if (target.held.Waited(flush_ticks, ticks)) Release(name, target);
+  }
+}
+
+void HealthMonitor::Impl::ReleaseAll() {
+  for (auto& [name, target] : targets) Release(name, target);
 }
 
 void HealthMonitor::Impl::FlushResults() {
@@ -259,6 +281,8 @@ void HealthMonitor::Impl::ArmFlush() {
   flush_timer->expires_after(options.flush_every);
   flush_timer->async_wait([this](const boost::system::error_code& ec) {
     if (ec || stopped) return;
+    ++flush_ticks;
+    ReleaseWaited();
     FlushResults();
     ArmFlush();
   });

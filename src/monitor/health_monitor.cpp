@@ -192,6 +192,7 @@ void HealthMonitor::Impl::Install(Catalog cat) {
     if (auto old = targets.find(name); old != targets.end()) {
       rt.last_latency = old->second.last_latency;
       rt.maintenance = old->second.maintenance;
+      rt.held = std::move(old->second.held);
       for (auto& c : rt.checks) {
         const CheckRuntime* before = old->second.Find(c.index);
         if (c.heartbeat && before != nullptr && before->heartbeat) {
@@ -203,8 +204,10 @@ void HealthMonitor::Impl::Install(Catalog cat) {
   }
   tracker.Retain(names);
   planner.SetTargets(cat.planner_targets);
-  for (const auto& [name, rt] : targets) {
-    if (!cat.targets.contains(name)) rollups.Forget(name);
+  for (auto& [name, rt] : targets) {
+    if (cat.targets.contains(name)) continue;
+    rollups.Forget(name);
+    Release(name, rt);  // a removed target's last results are still written
   }
   targets = std::move(cat.targets);
   recurring = std::move(cat.recurring);
@@ -301,10 +304,26 @@ void HealthMonitor::Submit(core::CheckKey key, core::CheckResult result,
     auto status = std::make_shared<SubmitStatus>();
     m.submit_status = status;
     m.OnResult(key, std::move(result));
+    m.Release(key.target, m.targets[key.target]);  // answered once committed
     m.FlushResults();
     m.submit_status.reset();
     m.writer.Post([status, done = std::move(done)] { done(status->result); });
   });
+}
+
+void HealthMonitor::SettleResults(const std::string& target, core::Duration wait) {
+  Impl& m = *impl_;
+  if (m.stopped || !m.started) return;
+  auto written = std::make_shared<std::promise<void>>();
+  std::future<void> done = written->get_future();
+  asio::post(m.io, [&m, target, written] {
+    if (m.stopped) return;  // Stop's final flush writes them
+    if (auto it = m.targets.find(target); it != m.targets.end()) m.Release(target, it->second);
+    m.FlushResults();
+    m.writer.Post([written] { written->set_value(); });
+  });
+  // A dropped job (the monitor stopping) breaks the promise: ready as well.
+  done.wait_for(wait);
 }
 
 void HealthMonitor::Impl::WriteMetricsOnThread(std::string& out) {
@@ -329,6 +348,8 @@ void HealthMonitor::Impl::WriteMetricsOnThread(std::string& out) {
     }
   }
   out += latency;
+  size_t held = 0;
+  for (const auto& [name, rt] : targets) held += rt.held.size();
   const SchedulerStats s = scheduler->Stats();
   const auto counter = [&out](const char* name, const char* help, uint64_t v, const char* type = "counter") {
     out += std::string("# HELP ") + name + " " + help + "\n# TYPE " + name + " " + type + "\n" + name + " " +
@@ -347,6 +368,8 @@ void HealthMonitor::Impl::WriteMetricsOnThread(std::string& out) {
          std::string(buf) + "\n";
   counter("opsdeck_monitor_results_total", "Results folded (probes and passive signals).", results.load());
   counter("opsdeck_monitor_results_written_total", "Results committed to the store.", results_written.load());
+  counter("opsdeck_monitor_results_held", "Results held to be written with their target's next ones.", held,
+          "gauge");
   counter("opsdeck_monitor_write_failures_total", "Store writes of the monitor that failed.", write_failures.load());
   counter("opsdeck_monitor_state_changes_total", "Target state changes.", state_changes.load());
 }
@@ -399,6 +422,7 @@ void HealthMonitor::Stop() {
     m.tick_timer->cancel();
     m.transition_timer->cancel();
     m.HandleHeld();
+    m.ReleaseAll();
     m.FlushResults();
     auto rollups = m.rollups.TakeAll();
     if (!rollups.empty()) {

@@ -19,6 +19,7 @@
 #include "core/incident_planner.h"
 #include "core/maintenance_schedule.h"
 #include "monitor/health_monitor.h"
+#include "monitor/held_results.h"
 #include "monitor/probe.h"
 #include "monitor/resolver.h"
 #include "monitor/rollup_accumulator.h"
@@ -44,6 +45,7 @@ struct TargetRuntime {
   std::vector<CheckRuntime> checks;  // active, heartbeat and external checks
   core::Micros last_latency{-1};
   std::string maintenance;  // the covering window's name, or ""
+  HeldResults held;         // not yet in `pending` (MonitorOptions::results_per_write)
 
   CheckRuntime* Find(int index) {
     for (auto& c : checks) {
@@ -100,7 +102,8 @@ struct HealthMonitor::Impl {
   core::MaintenanceSchedule schedule;
   core::TimePoint maintenance_valid_until = core::TimePoint::min();
   RollupAccumulator rollups;
-  std::vector<store::ResultRecord> pending;
+  std::vector<store::ResultRecord> pending;  // written at the next FlushResults
+  uint64_t flush_ticks = 0;                  // flush_every periods since the start
   std::shared_ptr<SubmitStatus> submit_status;  // set while a Submit is folded
   std::unique_ptr<boost::asio::steady_timer> flush_timer;
   std::unique_ptr<boost::asio::steady_timer> tick_timer;
@@ -115,6 +118,11 @@ struct HealthMonitor::Impl {
   // Plans the held transitions, then `transitions`, and stores the result.
   void Handle(std::vector<core::HealthTransition> transitions, core::TimePoint now);
   void HandleHeld();  // Handle({}) when transitions are held
+  // Held results into `pending`: one target's, those held long enough
+  // (results_hold), every target's.
+  void Release(const std::string& name, TargetRuntime& target);
+  void ReleaseWaited();
+  void ReleaseAll();
   void FlushResults();
   void Tick();
   void ReviewMaintenance(core::TimePoint now, std::vector<core::HealthTransition>& out);

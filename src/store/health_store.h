@@ -5,7 +5,8 @@
 // thread-safety as store.h.
 //
 // Write shape: the monitor keeps the live state in memory and writes in
-// batches: RecordResults once a second with every result of that second,
+// batches: RecordResults once a second with the results released that
+// second (each target's in groups, so a group's rows share index pages),
 // AddRollups when a minute closes, ApplyHealth in one transaction for state
 // changes with the incidents they open or close and the outbox entries they
 // announce (so an announcement exists exactly when its change committed).

@@ -290,6 +290,36 @@ notifications:
     assert.ok((await metric('opsdeck_monitor_lag_max_seconds')) < 1);
   });
 
+  it('results written in groups are still read at once: the API shows every folded result', async () => {
+    const target = await startTarget();
+    cleanups.push(target.close);
+    const server = await serve(`
+catalog:
+  defaults: {interval: 1s, timeout: 500ms}
+  services:
+    - {name: api, environment: production, checks: [{type: http, url: "${target.base}/api/health"}]}
+`);
+    const metric = async (name) => {
+      const text = (await api(server, '/metrics')).text;
+      const line = text.split('\n').find((l) => l.startsWith(`${name} `));
+      return line ? Number(line.split(' ').pop()) : NaN;
+    };
+    await waitState(server, 'api', 'up');
+    // The change to up wrote its result; the next ones wait for a group of six.
+    await waitFor('2 to 4 held results', async () => {
+      const held = await metric('opsdeck_monitor_results_held');
+      return held >= 2 && held <= 4;
+    }, 10000);
+    const folded = await metric('opsdeck_monitor_results_total');
+    assert.ok(await metric('opsdeck_monitor_results_written_total') <= folded - 2, 'some are held');
+    const items = (await api(server, '/api/v1/targets/api/results?limit=500')).json.items;
+    assert.ok(items.length >= folded, `${items.length} results listed, ${folded} folded before the read`);
+    const latest = (await api(server, '/api/v1/targets/api')).json.checks[0].latest;
+    assert.ok(Date.now() - Date.parse(latest.at) < 2500, `the latest result is fresh (${latest.at})`);
+    const page = await fetch(`${server.url}/targets/api`, { headers: ADMIN });
+    assert.equal(page.status, 200);
+  });
+
   it('heartbeats: pushes keep a job up, silence turns it down, a push brings it back', async () => {
     const server = await serve(`
 catalog:

@@ -107,6 +107,7 @@ Response GetTarget(RequestContext& ctx, const Services& services) {
     if (std::string_view(label) == "24h") day = summary;
     windows[label] = SummaryJson(summary);
   }
+  if (services.settle_results) services.settle_results(name);
   auto latest = health.LatestResults(name);
   if (!latest) return ErrorResponse(ctx.request, latest.error());
   json::object body = TargetJson(*target, day);
@@ -173,6 +174,7 @@ Response ListResults(RequestContext& ctx, const Services& services) {
   if (auto target = FindTarget(services, query.target); !target) {
     return ErrorResponse(ctx.request, target.error());
   }
+  if (services.settle_results) services.settle_results(query.target);
   auto page = services.store->health().ListResults(query);
   if (!page) return ErrorResponse(ctx.request, page.error());
   json::array items;

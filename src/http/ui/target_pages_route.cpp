@@ -308,6 +308,7 @@ Response TargetPage(RequestContext& ctx, const Services& services) {
   std::string name;
   name.reserve(encoded->decoded_size());
   for (const char c : **encoded) name.push_back(c);
+  if (services.settle_results) services.settle_results(name);
   auto model =
       target_pages::LoadTarget(services.store->health(), name, services.clock->Now(), ctx.query);
   if (!model) return StoreErrorPage(ctx, model.error(), ShellFor(services, ctx.principal));
