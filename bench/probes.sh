@@ -4,8 +4,9 @@
 # targets, same rate) and by monit (C, sequential; on MONIT_N targets), one
 # after the other in one run; first with every target answering at once
 # ("fast"), then with every 10th target answering after 200 ms ("slow").
-# Each run: a warm-up of INTERVAL+3 s, then a DURATION window measuring the
-# peer's CPU (utime+stime from /proc), peak RSS (VmHWM) and window-max RSS,
+# Each run: a warm-up of INTERVAL+3 s (opsdeck: up to a minute more, see
+# OPSDECK_WARMUP), then a DURATION window measuring the peer's CPU
+# (utime+stime from /proc), peak RSS (VmHWM) and window-max RSS,
 # and, from nginx's access log, the probes completed in the window (a distinct
 # query key per peer: ?o=K opsdeck, ?b=K blackbox, ?m=K monit) and whether
 # each was on time. Prints per peer: probes/s, share of probes on time, CPU
@@ -55,6 +56,11 @@ declare -A KEY=([opsdeck]=o [blackbox]=b [monit]=m)
 declare -A TARGETS=([opsdeck]=$N [blackbox]=$N [monit]=$MONIT_N)
 TIMEOUT=$(( INTERVAL - 1 < 5 ? INTERVAL - 1 : 5 ))   # every peer's probe timeout
 WARMUP=$(( INTERVAL + 3 ))
+# opsdeck writes each target's results in groups (six results, or the first
+# has waited 60 s: MonitorOptions::results_per_write, results_hold). Its
+# window opens once every target has written its first group, so it
+# measures the steady write rate, not the quieter first minute.
+OPSDECK_WARMUP=$(( WARMUP + (INTERVAL * 6 < 60 ? INTERVAL * 6 : 60) ))
 LATE_AFTER=$(awk -v i="$INTERVAL" 'BEGIN { t = i / 10; if (t < 1) t = 1; print i + t }')
 
 # --- dependencies: the peers come from Debian packages ------------------------
@@ -140,14 +146,15 @@ floor_run() {
 #  CPU_TICKS NGINX_TICKS BOX_TICKS HWM_KB WINDOW_MAX_KB FLOOR_KB P50 P99 MAX
 #  FLOOR_RSS_KB"
 run_peer() {
-  local name=$1 scen=$2 n=${TARGETS[$1]} slow=0 dir="$RUN/$1.$2" ts off
+  local name=$1 scen=$2 n=${TARGETS[$1]} slow=0 dir="$RUN/$1.$2" ts off warm=$WARMUP
+  [[ "$name" == opsdeck ]] && warm=$OPSDECK_WARMUP
   [[ "$scen" == slow ]] && slow=1
   mkdir -p "$dir"
   ts=$(date +%s.%N); off=$(stat -c %s "$PROBE_LOG" 2>/dev/null || echo 0)
   "start_$name" "$dir" "$n" "$slow"
-  log "$scen: $PEER_DESC, $n targets every ${INTERVAL}s; warm-up ${WARMUP}s, window ${DURATION}s"
+  log "$scen: $PEER_DESC, $n targets every ${INTERVAL}s; warm-up ${warm}s, window ${DURATION}s"
   wait_first_probe "${KEY[$name]}" "$off" "$ts" || log "$name sent no probe in $(( INTERVAL + 10 )) s; measuring anyway"
-  sleep "$WARMUP"
+  sleep "$warm"
   peer_alive || die "$name died in its warm-up (logs in $dir)"
   rss_sampler "$dir/rssmax" "${PEER_PIDS[@]}" &
   SAMPLER_PID=$!
@@ -177,9 +184,10 @@ run_peer() {
 }
 
 # --- the runs ------------------------------------------------------------------
+ops_extra=0; wants opsdeck && ops_extra=$(( OPSDECK_WARMUP - WARMUP ))
 floor_s=0; (( FLOOR_N )) && floor_s=$(( ${#PEER_LIST[@]} * (WARMUP + FLOOR_SECONDS + 3) ))
 log "N=$N every ${INTERVAL}s (timeout ${TIMEOUT}s), window ${DURATION}s, monit on $MONIT_N; scenarios: ${SCEN_LIST[*]}; peers: ${PEER_LIST[*]}"
-log "nginx on 127.0.0.1$( (( HOSTS > 1 )) && echo "..127.0.0.$HOSTS"):$NGX_PORT; about $(( (floor_s + ${#SCEN_LIST[@]} * ${#PEER_LIST[@]} * (WARMUP + DURATION + 5)) / 60 + 1 )) minutes"
+log "nginx on 127.0.0.1$( (( HOSTS > 1 )) && echo "..127.0.0.$HOSTS"):$NGX_PORT; about $(( (floor_s + ${#SCEN_LIST[@]} * (${#PEER_LIST[@]} * (WARMUP + DURATION + 5) + ops_extra)) / 60 + 1 )) minutes"
 LOAD0=$(cut -d' ' -f1-3 /proc/loadavg)
 if (( FLOOR_N )); then for p in "${PEER_LIST[@]}"; do floor_run "$p"; done; fi
 for s in "${SCEN_LIST[@]}"; do for p in "${PEER_LIST[@]}"; do run_peer "$p" "$s"; done; done
