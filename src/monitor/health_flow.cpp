@@ -85,9 +85,12 @@ void HealthMonitor::Impl::OnResult(const core::CheckKey& key, core::CheckResult 
   auto transition = tracker.Apply(key, result, check->thresholds);
   if (options.results_per_write <= 1) {
     pending.push_back({key, std::move(result)});
-  } else if (target.held.Add(key.check, std::move(result), options.results_per_write, flush_ticks) ||
-             transition) {
-    Release(key.target, target);  // a change is stored after the results behind it
+  } else {
+    if (target.held.empty()) holding.emplace_back(flush_ticks, &*it);
+    if (target.held.Add(key.check, std::move(result), options.results_per_write, flush_ticks) ||
+        transition) {
+      Release(key.target, target);  // a change is stored after the results behind it
+    }
   }
   if (!transition) return;
   held_transitions.push_back(std::move(*transition));
@@ -162,7 +165,9 @@ void HealthMonitor::Impl::ReleaseWaited() {
   const int64_t every = std::max<int64_t>(options.flush_every.count(), 1);
   const int64_t hold = options.results_hold.count();
   const auto ticks = static_cast<uint64_t>(std::max<int64_t>((hold + every - 1) / every, 1));
-  for (auto& [name, target] : targets) {
+  while (!holding.empty() && flush_ticks - holding.front().first >= ticks) {
+    auto& [name, target] = *holding.front().second;
+    holding.pop_front();
     if (target.held.Waited(flush_ticks, ticks)) Release(name, target);
   }
 }

@@ -2,6 +2,7 @@
 // seeding state from the store at start, the threads, metrics, shutdown.
 #include "monitor/health_monitor.h"
 
+#include <algorithm>
 #include <future>
 
 #include <boost/asio/post.hpp>
@@ -188,6 +189,7 @@ void HealthMonitor::Impl::Install(Catalog cat) {
     }
     tracker.DeclareChecks(name, indexes);
     if (has_heartbeat) heartbeat_targets.push_back(name);
+    rt.held.Stagger(std::hash<std::string>{}(name));
     // What the running monitor knew carries over a reload.
     if (auto old = targets.find(name); old != targets.end()) {
       rt.last_latency = old->second.last_latency;
@@ -210,6 +212,12 @@ void HealthMonitor::Impl::Install(Catalog cat) {
     Release(name, rt);  // a removed target's last results are still written
   }
   targets = std::move(cat.targets);
+  holding.clear();  // pointed into the old map
+  for (auto& entry : targets) {
+    if (!entry.second.held.empty()) holding.emplace_back(entry.second.held.first_tick(), &entry);
+  }
+  std::sort(holding.begin(), holding.end(),
+            [](const auto& a, const auto& b) { return a.first < b.first; });
   recurring = std::move(cat.recurring);
   schedule = core::MaintenanceSchedule(recurring, one_off);
   maintenance_valid_until = core::TimePoint::min();

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <atomic>
+#include <deque>
 #include <map>
 #include <memory>
 #include <string>
@@ -104,6 +105,11 @@ struct HealthMonitor::Impl {
   RollupAccumulator rollups;
   std::vector<store::ResultRecord> pending;  // written at the next FlushResults
   uint64_t flush_ticks = 0;                  // flush_every periods since the start
+  // Targets in the order they began holding a group, with the tick: what
+  // ReleaseWaited looks at instead of every target each tick. An entry whose
+  // group was written meanwhile is skipped. Rebuilt by Install (the map's
+  // nodes are replaced).
+  std::deque<std::pair<uint64_t, std::pair<const std::string, TargetRuntime>*>> holding;
   std::shared_ptr<SubmitStatus> submit_status;  // set while a Submit is folded
   std::unique_ptr<boost::asio::steady_timer> flush_timer;
   std::unique_ptr<boost::asio::steady_timer> tick_timer;

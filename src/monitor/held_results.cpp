@@ -54,15 +54,16 @@ core::CheckResult HeldResult::Unpack() && {
 
 bool HeldResults::Add(int check, core::CheckResult result, size_t limit, uint64_t tick) {
   if (rows_.empty()) {
-    first_tick_ = tick;
+    first_tick_ = static_cast<uint32_t>(tick);
     if (rows_.capacity() < limit) rows_.reserve(limit);
   }
   rows_.push_back(HeldResult::Pack(check, std::move(result)));
-  return rows_.size() >= limit;
+  turn_ = static_cast<uint32_t>((turn_ + 1) % std::max<size_t>(limit, 1));
+  return turn_ == 0 || rows_.size() >= limit;
 }
 
 bool HeldResults::Waited(uint64_t now_tick, uint64_t ticks) const {
-  return !rows_.empty() && now_tick >= first_tick_ + ticks;
+  return !rows_.empty() && static_cast<uint32_t>(now_tick - first_tick_) >= ticks;
 }
 
 void HeldResults::MoveTo(const std::string& target, std::vector<store::ResultRecord>& out) {

@@ -37,13 +37,21 @@ class HeldResult {
 };
 
 // One target's held results, oldest first, and the flush tick at which the
-// first of them was held.
+// first of them was held. A group ends every `limit` results counted from a
+// per-target phase, not from the start: targets started (or recovered)
+// together would otherwise all write their groups in the same interval, a
+// burst of six times the rows every sixth interval and nothing between.
 class HeldResults {
  public:
-  // Holds a result; true when `limit` are now held (write them).
+  // The target's phase (a hash of its name): where its count of results
+  // starts. Set once, before the first Add.
+  void Stagger(size_t phase) { turn_ = static_cast<uint32_t>(phase); }
+  // Holds a result; true when its group is complete (write them): every
+  // `limit`-th result from the phase, or `limit` held.
   bool Add(int check, core::CheckResult result, size_t limit, uint64_t tick);
   bool empty() const { return rows_.empty(); }
   size_t size() const { return rows_.size(); }
+  uint32_t first_tick() const { return first_tick_; }  // of the first held one
   // Held, and the first was held `ticks` or more ticks before `now_tick`.
   bool Waited(uint64_t now_tick, uint64_t ticks) const;
   // Appends them to `out` as records of `target`, oldest first, and holds
@@ -52,7 +60,8 @@ class HeldResults {
 
  private:
   std::vector<HeldResult> rows_;
-  uint64_t first_tick_ = 0;
+  uint32_t first_tick_ = 0;  // flush ticks wrap after 2^32 (136 years at 1 s)
+  uint32_t turn_ = 0;
 };
 
 }  // namespace opsdeck::monitor

@@ -1,8 +1,9 @@
 // HeldResults: a target's results held compactly until written together.
 // Every field comes back as it went in (absent timings stay absent, errors
 // and certificate days survive), order is kept, Add reports when the limit
-// is reached, Waited counts flush ticks from the first held result, and
-// MoveTo empties the hold for the next group. Pure.
+// is reached and groups end on the target's phase, Waited counts flush ticks
+// from the first held result, and MoveTo empties the hold for the next
+// group. Pure.
 #include "monitor/held_results.h"
 
 #include <gtest/gtest.h>
@@ -70,6 +71,7 @@ TEST(HeldResultsTest, DurationsBeyondRangeAreCutNotWrapped) {
 
 TEST(HeldResultsTest, AddSaysWhenTheLimitIsReachedAndMoveToStartsOver) {
   HeldResults held;
+  held.Stagger(6);  // the same as phase 0
   for (int i = 0; i < 5; ++i)
     EXPECT_FALSE(held.Add(0, Ok(1'790'000'000'000 + i * 10'000, i), 6, 7));
   EXPECT_TRUE(held.Add(0, Ok(1'790'000'060'000, 5), 6, 9));
@@ -85,6 +87,40 @@ TEST(HeldResultsTest, AddSaysWhenTheLimitIsReachedAndMoveToStartsOver) {
   EXPECT_TRUE(held.empty());
   EXPECT_FALSE(held.Add(0, Ok(1'790'000'070'000, 6), 6, 12));
   EXPECT_EQ(held.size(), 1u);
+}
+
+TEST(HeldResultsTest, GroupsEndOnEachTargetsPhaseNotAllAtOnce) {
+  // Three targets that start together, phases 0, 1 and 4 of 6: their
+  // groups end at different results, then every sixth.
+  std::vector<int> ends[3];
+  const size_t phases[3] = {0, 1, 4};
+  for (int t = 0; t < 3; ++t) {
+    HeldResults held;
+    held.Stagger(phases[t]);
+    std::vector<store::ResultRecord> out;
+    for (int i = 1; i <= 14; ++i) {
+      if (held.Add(0, Ok(1'790'000'000'000 + i * 10'000, i), 6, 0)) {
+        ends[t].push_back(i);
+        held.MoveTo("t", out);
+      }
+    }
+  }
+  EXPECT_EQ(ends[0], (std::vector<int>{6, 12}));
+  EXPECT_EQ(ends[1], (std::vector<int>{5, 11}));
+  EXPECT_EQ(ends[2], (std::vector<int>{2, 8, 14}));
+}
+
+TEST(HeldResultsTest, AnEarlyWriteKeepsTheTargetOnItsPhase) {
+  HeldResults held;
+  held.Stagger(0);
+  std::vector<store::ResultRecord> out;
+  EXPECT_FALSE(held.Add(0, Ok(1'790'000'000'000, 1), 6, 0));
+  EXPECT_FALSE(held.Add(0, Ok(1'790'000'010'000, 2), 6, 0));
+  held.MoveTo("api", out);  // a state change wrote them after two
+  for (int i = 3; i <= 5; ++i)
+    EXPECT_FALSE(held.Add(0, Ok(1'790'000'000'000 + i * 10'000, i), 6, 0));
+  EXPECT_TRUE(held.Add(0, Ok(1'790'000'060'000, 6), 6, 0)) << "the sixth still ends a group";
+  EXPECT_EQ(held.size(), 4u);
 }
 
 TEST(HeldResultsTest, WaitedCountsTicksFromTheFirstHeldResult) {
