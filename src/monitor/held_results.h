@@ -2,7 +2,7 @@
 // one target share the latest leaf of check_results_check, so six results
 // written at once cost about one page in the WAL and at checkpoint instead
 // of six (docs/decisions.md, "A target's results are written together").
-// Held compactly (48 bytes a result, not a CheckResult's ~150) because
+// Held compactly (48 bytes a result, not a ResultRecord's 176) because
 // every target holds up to MonitorOptions::results_per_write of them.
 // Monitor-thread only.
 #pragma once
