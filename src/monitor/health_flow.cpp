@@ -161,6 +161,10 @@ void HealthMonitor::Impl::Release(const std::string& name, TargetRuntime& target
   target.held.MoveTo(name, pending);
 }
 
+void HealthMonitor::Impl::ReleaseTarget(const std::string& name) {
+  if (auto it = targets.find(name); it != targets.end()) Release(name, it->second);
+}
+
 void HealthMonitor::Impl::ReleaseWaited() {
   const int64_t every = std::max<int64_t>(options.flush_every.count(), 1);
   const int64_t hold = options.results_hold.count();

@@ -189,9 +189,10 @@ void HealthMonitor::Impl::Install(Catalog cat) {
     }
     tracker.DeclareChecks(name, indexes);
     if (has_heartbeat) heartbeat_targets.push_back(name);
-    rt.held.Stagger(std::hash<std::string>{}(name));
     // What the running monitor knew carries over a reload.
-    if (auto old = targets.find(name); old != targets.end()) {
+    if (auto old = targets.find(name); old == targets.end()) {
+      rt.held.Stagger(std::hash<std::string>{}(name));
+    } else {
       rt.last_latency = old->second.last_latency;
       rt.maintenance = old->second.maintenance;
       rt.held = std::move(old->second.held);
@@ -312,7 +313,7 @@ void HealthMonitor::Submit(core::CheckKey key, core::CheckResult result,
     auto status = std::make_shared<SubmitStatus>();
     m.submit_status = status;
     m.OnResult(key, std::move(result));
-    m.Release(key.target, m.targets[key.target]);  // answered once committed
+    m.ReleaseTarget(key.target);  // answered once committed
     m.FlushResults();
     m.submit_status.reset();
     m.writer.Post([status, done = std::move(done)] { done(status->result); });
@@ -326,7 +327,7 @@ void HealthMonitor::SettleResults(const std::string& target, core::Duration wait
   std::future<void> done = written->get_future();
   asio::post(m.io, [&m, target, written] {
     if (m.stopped) return;  // Stop's final flush writes them
-    if (auto it = m.targets.find(target); it != m.targets.end()) m.Release(target, it->second);
+    m.ReleaseTarget(target);
     m.FlushResults();
     m.writer.Post([written] { written->set_value(); });
   });
@@ -340,7 +341,9 @@ void HealthMonitor::Impl::WriteMetricsOnThread(std::string& out) {
   std::string latency =
       "# HELP opsdeck_target_latency_seconds The latest probe's total time.\n"
       "# TYPE opsdeck_target_latency_seconds gauge\n";
+  size_t held = 0;
   for (const auto& [name, rt] : targets) {
+    held += rt.held.size();
     const std::string labels =
         "{target=\"" + net::EscapeLabelValue(name) + "\",environment=\"" + net::EscapeLabelValue(rt.environment) + "\"}";
     const core::TargetState state = tracker.State(name);
@@ -356,8 +359,6 @@ void HealthMonitor::Impl::WriteMetricsOnThread(std::string& out) {
     }
   }
   out += latency;
-  size_t held = 0;
-  for (const auto& [name, rt] : targets) held += rt.held.size();
   const SchedulerStats s = scheduler->Stats();
   const auto counter = [&out](const char* name, const char* help, uint64_t v, const char* type = "counter") {
     out += std::string("# HELP ") + name + " " + help + "\n# TYPE " + name + " " + type + "\n" + name + " " +

@@ -124,9 +124,10 @@ struct HealthMonitor::Impl {
   // Plans the held transitions, then `transitions`, and stores the result.
   void Handle(std::vector<core::HealthTransition> transitions, core::TimePoint now);
   void HandleHeld();  // Handle({}) when transitions are held
-  // Held results into `pending`: one target's, those held long enough
-  // (results_hold), every target's.
+  // Held results into `pending`: one target's (by name: none when it is not
+  // in the config), those held long enough (results_hold), every target's.
   void Release(const std::string& name, TargetRuntime& target);
+  void ReleaseTarget(const std::string& name);
   void ReleaseWaited();
   void ReleaseAll();
   void FlushResults();

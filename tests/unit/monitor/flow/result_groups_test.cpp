@@ -108,6 +108,15 @@ class ResultGroupsTest : public ::testing::Test {
            std::to_string(closed_port_) + "}]}\n";
   }
 
+  // Results written only when something releases them: never by count or
+  // by time within a test.
+  static MonitorOptions HeldForAnHour() {
+    MonitorOptions options;
+    options.results_per_write = 1000;
+    options.results_hold = 1h;
+    return options;
+  }
+
   void Start(MonitorOptions options, std::shared_ptr<const config::Config> config) {
     options.flush_every = 20ms;
     ASSERT_TRUE(store_->environments().Sync(config->environments, core::Actor::System("test"), ""));
@@ -190,10 +199,7 @@ TEST_F(ResultGroupsTest, AGroupWaitsNoLongerThanResultsHold) {
 }
 
 TEST_F(ResultGroupsTest, SettleResultsMakesEveryFoldedResultReadable) {
-  MonitorOptions options;
-  options.results_per_write = 1000;
-  options.results_hold = 1h;
-  Start(options, Config(Up("api") + Up("web")));
+  Start(HeldForAnHour(), Config(Up("api") + Up("web")));
   ASSERT_TRUE(WaitFor([&] { return monitor_->Stats().results >= 16; }));
   EXPECT_LE(Stored("api"), 1u) << "only the first result (the change to up) is written";
   const uint64_t folded = monitor_->Stats().results;
@@ -206,9 +212,7 @@ TEST_F(ResultGroupsTest, SettleResultsMakesEveryFoldedResultReadable) {
 }
 
 TEST_F(ResultGroupsTest, AChangeIsStoredAfterTheFailuresThatCausedIt) {
-  MonitorOptions options;
-  options.results_per_write = 1000;
-  options.results_hold = 1h;
+  MonitorOptions options = HeldForAnHour();
   options.transition_batch = 0ms;
   Start(options, Config(Down("db")));
   ASSERT_TRUE(WaitFor([&] {
@@ -224,10 +228,7 @@ TEST_F(ResultGroupsTest, AChangeIsStoredAfterTheFailuresThatCausedIt) {
 }
 
 TEST_F(ResultGroupsTest, AReloadWritesARemovedTargetsResultsAndStopWritesTheRest) {
-  MonitorOptions options;
-  options.results_per_write = 1000;
-  options.results_hold = 1h;
-  Start(options, Config(Up("api") + Up("web")));
+  Start(HeldForAnHour(), Config(Up("api") + Up("web")));
   ASSERT_TRUE(WaitFor([&] { return monitor_->Stats().results >= 12; }));
   ASSERT_TRUE(monitor_->Apply(Config(Up("api"))));  // web leaves the config
   EXPECT_TRUE(WaitFor([&] { return Stored("web") >= 5; }, 2s))
