@@ -9,10 +9,10 @@
 #    Plus three generic deploy pipelines and a release template.
 # 2. `opsdeck migrate`, then `opsdeck serve` once so it syncs the catalog
 #    into the store (its own SyncTargets, not a copy of it), then stopped.
-# 3. sqlite3 fills the real schema in bulk: R rows of check_results (a
-#    recursive CTE, one INSERT), a committed state for every target (1% down
-#    with an open incident each, 2% degraded, the rest up), and their
-#    minute rollups for the last hour.
+# 3. sqlite3 fills the real schema in bulk: R results in check_result_blocks
+#    (one per block; a recursive CTE, one INSERT), a committed state for
+#    every target (1% down with an open incident each, 2% degraded, the rest
+#    up), and their minute rollups for the last hour.
 # 4. `opsdeck serve` again; a few pipeline events go through POST
 #    /hooks/generic (deployments in every environment, so the promotion diff
 #    has work to do); then W warm-up requests and M measured requests of
@@ -125,10 +125,14 @@ CREATE TEMP TABLE ranked AS
 CREATE INDEX temp.ranked_k ON ranked (k);
 -- R results, newest first per target, one every 10 s back from now.
 WITH RECURSIVE seq(x) AS (SELECT 0 UNION ALL SELECT x + 1 FROM seq WHERE x + 1 < $RESULTS)
-INSERT INTO check_results (target_id, check_index, at, ok, latency_us, http_status, error)
-  SELECT r.id, 0, $NOW_MS - (x / $N) * 10000 - (x % $N), CASE WHEN x % 97 = 0 THEN 0 ELSE 1 END,
-         20000 + (x * 7919) % 80000, NULL, CASE WHEN x % 97 = 0 THEN 'heartbeat missed' END
-  FROM seq JOIN ranked r ON r.k = seq.x % $N;
+-- One block per result (result_block.h: dt,ok,total,dns,connect,tls,
+-- first_byte,http_status,certificate_days,error).
+INSERT INTO check_result_blocks (target_id, check_index, first_at, last_at, count, failures, results)
+  SELECT id, 0, at, at, 1, 1 - ok, '0,' || ok || ',' || latency_us || ',,,,,,,' || COALESCE(error, '')
+  FROM (SELECT r.id AS id, $NOW_MS - (x / $N) * 10000 - (x % $N) AS at,
+               CASE WHEN x % 97 = 0 THEN 0 ELSE 1 END AS ok, 20000 + (x * 7919) % 80000 AS latency_us,
+               CASE WHEN x % 97 = 0 THEN 'heartbeat missed' END AS error
+        FROM seq JOIN ranked r ON r.k = seq.x % $N);
 INSERT INTO target_state (target_id, state, since, flapping, reason, updated_at)
   SELECT id, CASE WHEN k % 100 = 7 THEN 'down' WHEN k % 50 = 3 THEN 'degraded' ELSE 'up' END,
          $NOW_MS - (k % 3600) * 1000, 0,
@@ -145,7 +149,7 @@ COMMIT;
 ANALYZE;
 SQL
 fill_end=$(date +%s.%N)
-rows=$(sqlite3 "$RUN/opsdeck.db" "SELECT COUNT(*) FROM check_results")
+rows=$(sqlite3 "$RUN/opsdeck.db" "SELECT SUM(count) FROM check_result_blocks")
 log "store filled in $(awk -v a="$fill_start" -v b="$fill_end" 'BEGIN{printf "%.1f", b-a}') s: $rows results, $(du -h "$RUN/opsdeck.db" | cut -f1) on disk"
 
 serve

@@ -54,7 +54,7 @@ struct Services {
   // The monitor's live figures for /metrics (per-target up and latency,
   // probes, scheduler lag), appended in Prometheus text format.
   std::function<void(std::string& out)> write_monitor_metrics;
-  // Before reading a target's results (check_results): the monitor writes
+  // Before reading a target's raw results: the monitor writes
   // what it holds of them (it writes each target's results in groups) and
   // returns once committed; bounded, on the calling thread.
   std::function<void(const std::string& target)> settle_results;

@@ -1,7 +1,8 @@
-// A target's results held back so that they are written together: rows of
-// one target share the latest leaf of check_results_check, so six results
-// written at once cost about one page in the WAL and at checkpoint instead
-// of six (docs/decisions.md, "A target's results are written together").
+// A target's results held back so that they are written together: a
+// check's results written at once are stored as one row of
+// check_result_blocks (store/result_block.h), which costs one index entry
+// and one page in the WAL instead of six (docs/decisions.md, "A target's
+// results are written together" and "Results stored in blocks").
 // Held compactly (48 bytes a result, not a ResultRecord's 176) because
 // every target holds up to MonitorOptions::results_per_write of them.
 // Monitor-thread only.

@@ -6,7 +6,8 @@
 //
 // Write shape: the monitor keeps the live state in memory and writes in
 // batches: RecordResults once a second with the results released that
-// second (each target's in groups, so a group's rows share index pages),
+// second (each target's in groups; a check's results in one call are stored
+// as one block, store/result_block.h),
 // AddRollups when a minute closes, ApplyHealth in one transaction for state
 // changes with the incidents they open or close and the outbox entries they
 // announce (so an announcement exists exactly when its change committed).
@@ -283,8 +284,10 @@ class HealthStore {
   // The heartbeat check a token belongs to (active targets only).
   virtual core::Result<std::optional<core::CheckKey>> FindHeartbeat(std::string_view token) = 0;
 
-  // Appends raw results (one multi-row write). Text must be UTF-8 (errors are
-  // cut to 1,000 bytes on a character boundary).
+  // Appends raw results (one multi-row write): each check's results in the
+  // call become one block (in time order; a new block after 256 results or
+  // an hour). Text must be UTF-8 (errors are cut to 1,000 bytes on a
+  // character boundary). ResultRow ids are block id * 256 + position.
   virtual core::Result<void> RecordResults(const std::vector<ResultRecord>& results) = 0;
   virtual core::Result<Page<ResultRow>> ListResults(const ResultQuery& query) = 0;
   // The latest result of each check of `target`, by check index.
@@ -340,8 +343,9 @@ class HealthStore {
   virtual core::Result<std::vector<EnvironmentHealth>> HealthOverview(
       int worst_per_environment, int incidents_per_environment) = 0;
 
-  // Retention: raw results before raw_before, minute rollups before
-  // minute_before, hour rollups before hour_before.
+  // Retention: raw results before raw_before (whole blocks, once their
+  // newest result is before it), minute rollups before minute_before, hour
+  // rollups before hour_before.
   virtual core::Result<HealthPruneReport> PruneHealth(core::TimePoint raw_before,
                                                       core::TimePoint minute_before,
                                                       core::TimePoint hour_before) = 0;

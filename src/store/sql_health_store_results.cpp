@@ -1,10 +1,13 @@
-// SqlHealthStore: raw check results. RecordResults is the monitor's hot path
-// (~1,000 rows a second at 10,000 targets, in groups of one target's rows):
-// ids from the name cache, one transaction, multi-row INSERTs of fixed
-// shapes; the reads are keyset pages and a skip scan for each check's latest
-// result.
+// SqlHealthStore: raw check results, stored in blocks (result_block.h,
+// migration 010). RecordResults is the monitor's hot path (~1,000 results a
+// second at 10,000 targets, arriving in groups of one target's results):
+// ids from the name cache, one block per run of a check's results, one
+// transaction of multi-row INSERTs of fixed shapes. The reads walk a check's
+// blocks newest first through check_result_blocks_check and decode them.
 #include <algorithm>
+#include <numeric>
 
+#include "store/result_block.h"
 #include "store/sql_health_store.h"
 #include "store/sql_health_store_rows.h"
 
@@ -16,65 +19,46 @@ using namespace health_sql;
 constexpr std::string_view kResultCursor = "result";
 // An error is the probe's explanation, not a response body.
 constexpr size_t kMaxErrorBytes = 1000;
-constexpr size_t kResultColumns = 12;
+constexpr size_t kBlockColumns = 7;
 
-constexpr std::string_view kResultSelect =
-    "SELECT r.id, t.name, r.check_index, r.at, r.ok, r.latency_us, r.dns_us, r.connect_us, "
-    "r.tls_us, r.first_byte_us, r.http_status, r.certificate_days, r.error FROM check_results r "
-    "JOIN targets t ON t.id = r.target_id";
+// The columns BlockResults reads, in order, then last_at.
+constexpr std::string_view kBlockSelect =
+    "SELECT b.id, b.check_index, b.first_at, b.results, b.last_at FROM check_result_blocks b";
 
-Value MicrosOrNull(const std::optional<core::Micros>& us) {
-  return us ? Value(static_cast<int64_t>(us->count())) : Value();
-}
-std::optional<core::Micros> OptMicros(const Value& v) {
-  const auto n = OptInt(v);
-  return n ? std::optional(core::Micros(*n)) : std::nullopt;
-}
-
-void AppendResultParams(Params& p, int64_t target_id, const ResultRecord& rec) {
-  const core::CheckResult& r = rec.result;
-  p.emplace_back(target_id);
-  p.emplace_back(int64_t{rec.key.check});
-  p.emplace_back(core::ToUnixMillis(r.at));
-  p.push_back(Bool(r.ok));
-  p.emplace_back(static_cast<int64_t>(r.timings.total.count()));
-  p.push_back(MicrosOrNull(r.timings.dns));
-  p.push_back(MicrosOrNull(r.timings.connect));
-  p.push_back(MicrosOrNull(r.timings.tls));
-  p.push_back(MicrosOrNull(r.timings.first_byte));
-  p.push_back(r.http_status == 0 ? Value() : Value(int64_t{r.http_status}));
-  p.push_back(r.certificate_days ? Value(int64_t{*r.certificate_days}) : Value());
-  p.push_back(r.error.empty() ? Value() : Value(CutUtf8(r.error, kMaxErrorBytes)));
-}
-
-ResultRow ResultFromRow(const Row& r) {
-  ResultRow out;
-  out.id = IntOr(r[0], 0);
-  out.key.target = TextOr(r[1]);
-  out.key.check = static_cast<int>(IntOr(r[2], 0));
-  core::CheckResult& c = out.result;
-  c.at = TimeOf(r[3]);
-  c.ok = IntOr(r[4], 0) != 0;
-  c.timings.total = core::Micros(IntOr(r[5], 0));
-  c.timings.dns = OptMicros(r[6]);
-  c.timings.connect = OptMicros(r[7]);
-  c.timings.tls = OptMicros(r[8]);
-  c.timings.first_byte = OptMicros(r[9]);
-  c.http_status = static_cast<int>(IntOr(r[10], 0));
-  if (const auto days = OptInt(r[11])) c.certificate_days = static_cast<int>(*days);
-  c.error = TextOr(r[12]);
+// A block row's results as ResultRows, oldest first, ids from the block's.
+core::Result<std::vector<ResultRow>> BlockResults(const Row& r, const std::string& target) {
+  const int64_t block_id = IntOr(r[0], 0);
+  auto decoded = DecodeBlock(IntOr(r[2], 0), TextOr(r[3]));
+  if (!decoded) {
+    return core::Error::Internal("check_result_blocks row " + std::to_string(block_id) + ": " +
+                                 decoded.error().message);
+  }
+  std::vector<ResultRow> out;
+  out.reserve(decoded->size());
+  for (size_t i = 0; i < decoded->size(); ++i) {
+    ResultRow& row = out.emplace_back();
+    row.id = block_id * kBlockSlots + static_cast<int64_t>(i);
+    row.key.target = target;
+    row.key.check = static_cast<int>(IntOr(r[1], 0));
+    row.result = std::move((*decoded)[i]);
+  }
   return out;
 }
 
+// Newest first: (at, id) descending.
+bool Newer(const ResultRow& a, const ResultRow& b) {
+  return a.result.at != b.result.at ? a.result.at > b.result.at : a.id > b.id;
+}
+
 // The distinct check indexes a target has results for, by a skip scan over
-// check_results_check: one index seek per check, not a scan of its history.
-// Parameters: the target id, twice.
+// check_result_blocks_check: one index seek per check, not a scan of its
+// history. Parameters: the target id, twice.
 constexpr std::string_view kCheckIndexesCte =
     "WITH RECURSIVE c(idx) AS ("
-    " SELECT MIN(check_index) FROM check_results WHERE target_id = ?"
+    " SELECT MIN(check_index) FROM check_result_blocks WHERE target_id = ?"
     " UNION ALL"
-    " SELECT (SELECT MIN(check_index) FROM check_results WHERE target_id = ? AND check_index > "
-    "c.idx) FROM c WHERE c.idx IS NOT NULL)";
+    " SELECT (SELECT MIN(check_index) FROM check_result_blocks WHERE target_id = ? AND "
+    "check_index > c.idx) FROM c WHERE c.idx IS NOT NULL)";
 const std::string kCheckIndexesSql =
     std::string(kCheckIndexesCte) + " SELECT idx FROM c WHERE idx IS NOT NULL ORDER BY idx";
 
@@ -83,29 +67,101 @@ struct Statement {
   Params params;
 };
 
+// Where one block of a RecordResults batch starts and ends in its order.
+struct BlockSpan {
+  size_t begin;
+  size_t end;
+};
+
+// The batch's results ordered by (target, check, at), arrival order kept
+// among equals, cut into blocks: a new one at each change of check, at
+// kBlockSlots results, or once a result is kMaxBlockSpanMs after the first.
+std::vector<BlockSpan> CutBlocks(const std::vector<ResultRecord>& results,
+                                 std::vector<size_t>& order) {
+  order.resize(results.size());
+  std::iota(order.begin(), order.end(), size_t{0});
+  std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) {
+    const ResultRecord& x = results[a];
+    const ResultRecord& y = results[b];
+    if (x.key.target != y.key.target) return x.key.target < y.key.target;
+    if (x.key.check != y.key.check) return x.key.check < y.key.check;
+    return x.result.at < y.result.at;
+  });
+  std::vector<BlockSpan> blocks;
+  for (size_t i = 0; i < order.size(); ++i) {
+    const ResultRecord& r = results[order[i]];
+    if (!blocks.empty()) {
+      BlockSpan& last = blocks.back();
+      const ResultRecord& first = results[order[last.begin]];
+      if (first.key == r.key && i - last.begin < static_cast<size_t>(kBlockSlots) &&
+          core::ToUnixMillis(r.result.at) - core::ToUnixMillis(first.result.at) <= kMaxBlockSpanMs) {
+        last.end = i + 1;
+        continue;
+      }
+    }
+    blocks.push_back({i, i + 1});
+  }
+  return blocks;
+}
+
 }  // namespace
 
 core::Result<void> SqlHealthStore::RecordResults(const std::vector<ResultRecord>& results) {
   if (results.empty()) return core::Ok();
+  std::vector<size_t> order;
+  const std::vector<BlockSpan> blocks = CutBlocks(results, order);
   std::vector<std::string_view> names;
-  names.reserve(results.size());
-  for (const ResultRecord& r : results) names.push_back(r.key.target);
+  names.reserve(blocks.size());
+  for (const BlockSpan& b : blocks) {
+    const std::string& name = results[order[b.begin]].key.target;
+    if (names.empty() || names.back() != name) names.push_back(name);
+  }
   auto ids = TargetIds(names);
   if (!ids) return ids.error();
 
   // Built before the transaction: Write may re-run its function.
   std::vector<Statement> statements;
   size_t next = 0;
-  for (const size_t n : ChunkSizes(results.size())) {
+  int64_t target_id = 0;
+  std::string_view target_name;
+  for (const size_t n : ChunkSizes(blocks.size())) {
     Statement s;
     s.sql =
-        "INSERT INTO check_results (target_id, check_index, at, ok, latency_us, dns_us, "
-        "connect_us, tls_us, first_byte_us, http_status, certificate_days, error) VALUES " +
-        ValuesList(n, kResultColumns);
-    s.params.reserve(n * kResultColumns);
+        "INSERT INTO check_result_blocks (target_id, check_index, first_at, last_at, count, "
+        "failures, results) VALUES " +
+        ValuesList(n, kBlockColumns);
+    s.params.reserve(n * kBlockColumns);
     for (size_t i = 0; i < n; ++i, ++next) {
-      const ResultRecord& rec = results[next];
-      AppendResultParams(s.params, ids->at(rec.key.target), rec);
+      const BlockSpan& b = blocks[next];
+      const ResultRecord& first = results[order[b.begin]];
+      if (first.key.target != target_name) {
+        target_name = first.key.target;
+        target_id = ids->at(first.key.target);
+      }
+      const int64_t first_at = core::ToUnixMillis(first.result.at);
+      int64_t last_at = first_at;
+      int64_t failures = 0;
+      std::string text;
+      for (size_t k = b.begin; k < b.end; ++k) {
+        const core::CheckResult& r = results[order[k]].result;
+        if (k != b.begin) text.push_back('\n');
+        last_at = core::ToUnixMillis(r.at);
+        if (!r.ok) ++failures;
+        if (r.error.size() <= kMaxErrorBytes) {
+          AppendBlockLine(text, first_at, last_at, r);
+        } else {
+          core::CheckResult cut = r;
+          cut.error = CutUtf8(r.error, kMaxErrorBytes);
+          AppendBlockLine(text, first_at, last_at, cut);
+        }
+      }
+      s.params.emplace_back(target_id);
+      s.params.emplace_back(int64_t{first.key.check});
+      s.params.emplace_back(first_at);
+      s.params.emplace_back(last_at);
+      s.params.emplace_back(static_cast<int64_t>(b.end - b.begin));
+      s.params.emplace_back(failures);
+      s.params.emplace_back(std::move(text));
     }
     statements.push_back(std::move(s));
   }
@@ -120,27 +176,52 @@ core::Result<void> SqlHealthStore::RecordResults(const std::vector<ResultRecord>
 core::Result<Page<ResultRow>> SqlHealthStore::ListResults(const ResultQuery& query) {
   if (query.target.empty()) return core::Error::InvalidArgument("target is required", "target");
   const int limit = std::clamp(query.limit, 1, kMaxListLimit);
-  // One check's rows, newest first, through check_results_check (009: the
-  // only per-target index). Without ?check= the page merges the newest rows
-  // of each of the target's checks.
-  std::string sql = std::string(kResultSelect) + " WHERE r.target_id = ? AND r.check_index = ?";
+  const size_t wanted = static_cast<size_t>(limit) + 1;
+  std::optional<std::pair<int64_t, int64_t>> cursor;
+  if (query.cursor) {
+    cursor = DecodeCursor(kResultCursor, *query.cursor);
+    if (!cursor) return core::Error::InvalidArgument("malformed cursor", "cursor");
+  }
+  const std::optional<int64_t> from_ms =
+      query.from ? std::optional(core::ToUnixMillis(*query.from)) : std::nullopt;
+  const std::optional<int64_t> to_ms =
+      query.to ? std::optional(core::ToUnixMillis(*query.to)) : std::nullopt;
+
+  // One check's blocks, newest last result first, through
+  // check_result_blocks_check. A block holding a result at or before time T
+  // has first_at <= T and (its span being bounded) last_at <= T + the span:
+  // both bounds keep the cursor and `to` an index range.
+  std::string sql = std::string(kBlockSelect) + " WHERE b.target_id = ? AND b.check_index = ?";
   Params filters;
-  if (auto c = AddCursor(sql, filters, query.cursor, kResultCursor, "r.at", "r.id"); !c)
-    return c.error();
-  if (query.ok) {
-    sql += " AND r.ok = ?";
-    filters.push_back(Bool(*query.ok));
+  const auto at_or_before = [&](int64_t t, bool inclusive) {
+    sql += inclusive ? " AND b.last_at <= ? AND b.first_at <= ?"
+                     : " AND b.last_at < ? AND b.first_at < ?";
+    filters.emplace_back(t + kMaxBlockSpanMs);
+    filters.emplace_back(t);
+  };
+  if (cursor) at_or_before(cursor->first, true);
+  if (to_ms) at_or_before(*to_ms, false);
+  if (from_ms) {
+    sql += " AND b.last_at >= ?";
+    filters.emplace_back(*from_ms);
   }
-  if (query.from) {
-    sql += " AND r.at >= ?";
-    filters.push_back(Millis(*query.from));
-  }
-  if (query.to) {
-    sql += " AND r.at < ?";
-    filters.push_back(Millis(*query.to));
-  }
-  sql += " ORDER BY r.at DESC, r.id DESC LIMIT ?";
-  filters.emplace_back(int64_t{limit + 1});
+  if (query.ok) sql += *query.ok ? " AND b.failures < b.count" : " AND b.failures > 0";
+  const std::string first_sql = sql + " ORDER BY b.last_at DESC, b.id DESC LIMIT ?";
+  const std::string more_sql =
+      sql + " AND (b.last_at < ? OR (b.last_at = ? AND b.id < ?)) ORDER BY b.last_at DESC, b.id DESC LIMIT ?";
+  // Blocks per query: one result of each usually passes the filters.
+  const int64_t batch = limit + 1;
+
+  const auto keep = [&](const ResultRow& r) {
+    const int64_t at = core::ToUnixMillis(r.result.at);
+    if (cursor && !(at < cursor->first || (at == cursor->first && r.id < cursor->second)))
+      return false;
+    if (query.ok && r.result.ok != *query.ok) return false;
+    if (from_ms && at < *from_ms) return false;
+    if (to_ms && at >= *to_ms) return false;
+    return true;
+  };
+
   return ReadValue<Page<ResultRow>>(db_, [&](Tx& tx) -> core::Result<Page<ResultRow>> {
     Page<ResultRow> page;
     auto id = tx.Query("SELECT id FROM targets WHERE name = ?", {query.target});
@@ -157,17 +238,45 @@ core::Result<Page<ResultRow>> SqlHealthStore::ListResults(const ResultQuery& que
     }
     std::vector<ResultRow> rows;
     for (const int64_t check : checks) {
-      Params params{tid, check};
-      params.insert(params.end(), filters.begin(), filters.end());
-      auto got = tx.Query(sql, params);
-      if (!got) return got.error();
-      for (const Row& r : *got) rows.push_back(ResultFromRow(r));
+      // Blocks come newest last result first; every result of a block not
+      // yet read is at or before the last block read (`floor`), so once
+      // `wanted` kept results are newer than it, the rest cannot enter.
+      std::vector<ResultRow> kept;
+      std::optional<std::pair<int64_t, int64_t>> floor;  // (last_at, id) of the last block read
+      while (true) {
+        Params params{tid, check};
+        params.insert(params.end(), filters.begin(), filters.end());
+        if (floor) {
+          params.emplace_back(floor->first);
+          params.emplace_back(floor->first);
+          params.emplace_back(floor->second);
+        }
+        params.emplace_back(batch);
+        auto got = tx.Query(floor ? more_sql : first_sql, params);
+        if (!got) return got.error();
+        for (const Row& r : *got) {
+          auto block = BlockResults(r, query.target);
+          if (!block) return block.error();
+          for (ResultRow& row : *block) {
+            if (keep(row)) kept.push_back(std::move(row));
+          }
+        }
+        if (got->size() < static_cast<size_t>(batch)) break;
+        const Row& last = got->back();
+        floor = {IntOr(last[4], 0), IntOr(last[0], 0)};
+        const int64_t floor_at = floor->first;
+        const auto newer = std::count_if(kept.begin(), kept.end(), [&](const ResultRow& r) {
+          return core::ToUnixMillis(r.result.at) > floor_at;
+        });
+        if (static_cast<size_t>(newer) >= wanted) break;
+      }
+      std::sort(kept.begin(), kept.end(), Newer);
+      if (kept.size() > wanted) kept.resize(wanted);
+      rows.insert(rows.end(), std::make_move_iterator(kept.begin()),
+                  std::make_move_iterator(kept.end()));
     }
-    const auto newer = [](const ResultRow& a, const ResultRow& b) {
-      return a.result.at != b.result.at ? a.result.at > b.result.at : a.id > b.id;
-    };
     const size_t n = std::min(rows.size(), static_cast<size_t>(limit));
-    std::partial_sort(rows.begin(), rows.begin() + static_cast<std::ptrdiff_t>(n), rows.end(), newer);
+    std::partial_sort(rows.begin(), rows.begin() + static_cast<std::ptrdiff_t>(n), rows.end(), Newer);
     page.items.assign(std::make_move_iterator(rows.begin()),
                       std::make_move_iterator(rows.begin() + static_cast<std::ptrdiff_t>(n)));
     if (rows.size() > n) {
@@ -179,16 +288,18 @@ core::Result<Page<ResultRow>> SqlHealthStore::ListResults(const ResultQuery& que
 }
 
 core::Result<std::vector<ResultRow>> SqlHealthStore::LatestResults(std::string_view target) {
-  // The distinct check indexes by a skip scan over check_results_check (one
-  // index seek per check, not a scan of the target's history), then each
-  // one's newest row; checks no longer in the config are left out, external
+  // The distinct check indexes by a skip scan over check_result_blocks_check
+  // (one index seek per check, not a scan of the target's history), then
+  // each one's newest block, whose last line is the check's newest result
+  // (a block is in time order and no result of another block is newer than
+  // its last_at). Checks no longer in the config are left out, external
   // signals (negative indexes) are kept.
   static const std::string sql =
-      std::string(kCheckIndexesCte) + " " + std::string(kResultSelect) +
-      " JOIN c ON r.id = (SELECT r2.id FROM check_results r2 WHERE r2.target_id = ? AND "
-      "r2.check_index = c.idx ORDER BY r2.at DESC, r2.id DESC LIMIT 1)"
-      " WHERE c.idx < 0 OR EXISTS (SELECT 1 FROM target_checks k WHERE k.target_id = r.target_id "
-      "AND k.idx = c.idx) ORDER BY r.check_index";
+      std::string(kCheckIndexesCte) + " " + std::string(kBlockSelect) +
+      " JOIN c ON b.id = (SELECT b2.id FROM check_result_blocks b2 WHERE b2.target_id = ? AND "
+      "b2.check_index = c.idx ORDER BY b2.last_at DESC, b2.id DESC LIMIT 1)"
+      " WHERE c.idx < 0 OR EXISTS (SELECT 1 FROM target_checks k WHERE k.target_id = b.target_id "
+      "AND k.idx = c.idx) ORDER BY b.check_index";
   return ReadValue<std::vector<ResultRow>>(
       db_, [&](Tx& tx) -> core::Result<std::vector<ResultRow>> {
         auto id = tx.Query("SELECT id FROM targets WHERE name = ? AND retired_at IS NULL",
@@ -200,7 +311,12 @@ core::Result<std::vector<ResultRow>> SqlHealthStore::LatestResults(std::string_v
         auto rows = tx.Query(sql, {tid, tid, tid});
         if (!rows) return rows.error();
         out.reserve(rows->size());
-        for (const Row& r : *rows) out.push_back(ResultFromRow(r));
+        const std::string name(target);
+        for (const Row& r : *rows) {
+          auto block = BlockResults(r, name);
+          if (!block) return block.error();
+          out.push_back(std::move(block->back()));
+        }
         return out;
       });
 }

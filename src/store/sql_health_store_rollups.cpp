@@ -15,6 +15,8 @@ using namespace health_sql;
 // Rows one PruneHealth transaction deletes: short enough not to hold the
 // SQLite writer (or PostgreSQL row locks) for long.
 constexpr int64_t kPruneBatch = 5000;
+// Result blocks one transaction deletes (up to six results each, usually).
+constexpr int64_t kPruneBlockBatch = 1000;
 
 // (target id, bucket start ms) -> merged counts.
 using Buckets = std::map<std::pair<int64_t, int64_t>, RollupSummary>;
@@ -218,11 +220,32 @@ core::Result<HealthPruneReport> SqlHealthStore::PruneHealth(core::TimePoint raw_
     }
   };
   HealthPruneReport report;
-  auto results = prune(
+  // Whole blocks whose newest result is older than the cut (a block
+  // straddling it stays until its last result is old too); the count is of
+  // the results they held.
+  const int64_t cut = core::ToUnixMillis(raw_before);
+  while (true) {
+    auto batch = WriteValue<std::pair<int64_t, int64_t>>(
+        db_, [&](Tx& tx) -> core::Result<std::pair<int64_t, int64_t>> {
+          auto rows = tx.Query(
+              "DELETE FROM check_result_blocks WHERE id IN (SELECT id FROM check_result_blocks "
+              "WHERE last_at < ? LIMIT ?) RETURNING count",
+              {cut, kPruneBlockBatch});
+          if (!rows) return rows.error();
+          int64_t results = 0;
+          for (const Row& r : *rows) results += IntOr(r[0], 0);
+          return std::pair{static_cast<int64_t>(rows->size()), results};
+        });
+    if (!batch) return batch.error();
+    report.results += batch->second;
+    if (batch->first < kPruneBlockBatch) break;
+  }
+  // Rows a previous release wrote during a rolling upgrade (010).
+  auto legacy = prune(
       "DELETE FROM check_results WHERE id IN (SELECT id FROM check_results WHERE at < ? LIMIT ?)",
       raw_before);
-  if (!results) return results.error();
-  report.results = *results;
+  if (!legacy) return legacy.error();
+  report.results += *legacy;
   for (const auto& [table, before, count] :
        {std::tuple{"rollups_minute", minute_before, &report.minute_rollups},
         std::tuple{"rollups_hour", hour_before, &report.hour_rollups}}) {

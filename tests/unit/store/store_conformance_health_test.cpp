@@ -11,6 +11,7 @@
 #include <set>
 
 #include "health_fixture.h"
+#include "store/migrator.h"
 
 namespace opsdeck::store::conformance {
 namespace {
@@ -37,6 +38,26 @@ class HealthTargetsConformance : public HealthConformance {
   void Rollup(const std::vector<RollupDelta>& deltas) {
     auto r = health().AddRollups(deltas);
     ASSERT_TRUE(r) << r.error().ToString();
+  }
+  // Results stored, summed over their blocks (010).
+  int64_t StoredResults() {
+    return Count(*store_, "SELECT COALESCE(SUM(count), 0) FROM check_result_blocks");
+  }
+  // Every result of `target` through ListResults pages of `limit`.
+  std::vector<ResultRow> AllPages(ResultQuery q, int* pages = nullptr) {
+    std::vector<ResultRow> all;
+    int n = 0;
+    do {
+      auto page = health().ListResults(q);
+      EXPECT_TRUE(page) << page.error().ToString();
+      if (!page) break;
+      EXPECT_LE(page->items.size(), static_cast<size_t>(q.limit));
+      all.insert(all.end(), page->items.begin(), page->items.end());
+      q.cursor = page->next;
+      ++n;
+    } while (q.cursor && n < 1000);
+    if (pages) *pages = n;
+    return all;
   }
 };
 
@@ -206,9 +227,9 @@ TEST_P(HealthTargetsConformance, ResultsRoundTripPageAndFilter) {
   EXPECT_EQ(no_target.error().code, ErrorCode::kInvalidArgument);
 }
 
-// A target's list without ?check= merges its checks' newest rows (each read
-// through check_results_check, 009); pages stay in (at, id) order across
-// checks, external signals (negative indexes) included.
+// A target's list without ?check= merges its checks' newest results (each
+// read through check_result_blocks_check, 010); pages stay in (at, id) order
+// across checks, external signals (negative indexes) included.
 TEST_P(HealthTargetsConformance, ResultsOfSeveralChecksMergeInOrder) {
   std::vector<ResultRecord> batch;
   for (int i = 0; i < 30; ++i) {
@@ -218,17 +239,8 @@ TEST_P(HealthTargetsConformance, ResultsOfSeveralChecksMergeInOrder) {
   batch.push_back(Result("web", 0, kStart + 3s, true));
   Record(batch);
 
-  std::vector<ResultRow> all;
-  std::optional<std::string> cursor;
   int pages = 0;
-  do {
-    auto page = health().ListResults({.target = "api", .limit = 4, .cursor = cursor});
-    ASSERT_TRUE(page) << page.error().ToString();
-    EXPECT_LE(page->items.size(), 4u);
-    all.insert(all.end(), page->items.begin(), page->items.end());
-    cursor = page->next;
-    ++pages;
-  } while (cursor && pages < 20);
+  const std::vector<ResultRow> all = AllPages({.target = "api", .limit = 4}, &pages);
   ASSERT_EQ(all.size(), 30u);
   EXPECT_EQ(pages, 8);
   std::set<int64_t> ids;
@@ -258,13 +270,67 @@ TEST_P(HealthTargetsConformance, ResultsOfSeveralChecksMergeInOrder) {
   EXPECT_FALSE(nobody->next);
 }
 
+// Results arrive as the monitor releases them: a target's group at a time,
+// several groups per batch, so most blocks hold several results (010). The
+// pages walk them newest first with every filter, across block boundaries,
+// and see each result exactly once.
+TEST_P(HealthTargetsConformance, ResultsInBlocksPageWithEveryFilter) {
+  std::vector<ResultRow> expected;  // what was recorded, as (at, ok) per check
+  for (int group = 0; group < 8; ++group) {
+    std::vector<ResultRecord> batch;
+    for (int i = 0; i < 6; ++i) {
+      const int n = group * 6 + i;
+      batch.push_back(Result("api", 0, kStart + std::chrono::seconds(10 * n), n % 5 != 0, n,
+                             n % 5 == 0 ? "status == 200 failed: got 503" : ""));
+      batch.push_back(Result("web", 0, kStart + std::chrono::seconds(10 * n), true));
+    }
+    Record(batch);
+  }
+  Record({Result("api", 0, kStart + 480s, true)});  // a passive-style single result
+  EXPECT_EQ(StoredResults(), 97);
+  EXPECT_EQ(Count(*store_, "SELECT COUNT(*) FROM check_result_blocks"), 17);
+
+  int pages = 0;
+  const auto all = AllPages({.target = "api", .limit = 5}, &pages);
+  ASSERT_EQ(all.size(), 49u);
+  EXPECT_EQ(pages, 10);
+  std::set<int64_t> ids;
+  for (size_t i = 0; i < all.size(); ++i) {
+    ids.insert(all[i].id);
+    EXPECT_EQ(all[i].result.at, kStart + std::chrono::seconds(10 * (48 - static_cast<int>(i))))
+        << i;
+  }
+  EXPECT_EQ(ids.size(), 49u);
+  EXPECT_EQ(all[1].result.timings.total, core::Micros(47'000));
+  EXPECT_FALSE(all[3].result.ok);  // n = 45
+  EXPECT_EQ(all[3].result.error, "status == 200 failed: got 503");
+
+  const auto failures = AllPages({.target = "api", .ok = false, .limit = 3});
+  ASSERT_EQ(failures.size(), 10u);  // n = 0, 5, ..., 45
+  for (const auto& r : failures) EXPECT_FALSE(r.result.ok);
+  EXPECT_EQ(failures.front().result.at, kStart + 450s);
+  EXPECT_EQ(failures.back().result.at, kStart);
+  EXPECT_EQ(AllPages({.target = "api", .ok = true, .limit = 7}).size(), 39u);
+
+  // [from, to) cuts through blocks: 95 s .. 205 s holds n = 10 .. 20.
+  const auto window = AllPages({.target = "api", .from = kStart + 95s, .to = kStart + 205s, .limit = 4});
+  ASSERT_EQ(window.size(), 11u);
+  EXPECT_EQ(window.front().result.at, kStart + 200s);
+  EXPECT_EQ(window.back().result.at, kStart + 100s);
+
+  auto latest = health().LatestResults("api");
+  ASSERT_TRUE(latest && latest->size() == 1u);
+  EXPECT_EQ(latest->front().result.at, kStart + 480s);
+  EXPECT_EQ(latest->front().id, all.front().id);
+}
+
 TEST_P(HealthTargetsConformance, RecordResultsRejectsUnknownTargetsAndCutsErrors) {
-  const int64_t before = Count(*store_, "SELECT COUNT(*) FROM check_results");
+  const int64_t before = StoredResults();
   auto unknown = health().RecordResults({Result("api", 0, kStart, true),
                                          Result("nope", 0, kStart, true)});
   ASSERT_FALSE(unknown);
   EXPECT_EQ(unknown.error().code, ErrorCode::kNotFound);
-  EXPECT_EQ(Count(*store_, "SELECT COUNT(*) FROM check_results"), before);
+  EXPECT_EQ(StoredResults(), before);
 
   // 999 ASCII bytes then "é" (2 bytes): the cut at 1,000 must not split it.
   std::string error(999, 'x');
@@ -294,8 +360,10 @@ TEST_P(HealthTargetsConformance, LatestResultsHasEachCheckNewest) {
 
 TEST_P(HealthTargetsConformance, RecordThousandResultsTiming) {
   std::vector<ResultRecord> batch;
+  // Shaped like the monitor's batches: groups of six results of one check
+  // (check i / 24 of target i % 4; the last four hold four), 168 blocks.
   for (int i = 0; i < 1000; ++i) {
-    batch.push_back(Result(catalog_[i % 4].name, 0, kStart + std::chrono::milliseconds(i),
+    batch.push_back(Result(catalog_[i % 4].name, i / 24, kStart + std::chrono::milliseconds(i),
                            i % 7 != 0, 15, i % 7 == 0 ? "connect: connection refused" : ""));
   }
   std::vector<double> ms;
@@ -307,9 +375,10 @@ TEST_P(HealthTargetsConformance, RecordThousandResultsTiming) {
     ASSERT_TRUE(r) << r.error().ToString();
   }
   std::sort(ms.begin(), ms.end());
-  std::printf("[ %s ] RecordResults(1,000 rows): min %.2f ms, median %.2f ms\n",
+  std::printf("[ %s ] RecordResults(1,000 results, 168 blocks): min %.2f ms, median %.2f ms\n",
               std::string(GetParam()).c_str(), ms.front(), ms[ms.size() / 2]);
-  EXPECT_EQ(Count(*store_, "SELECT COUNT(*) FROM check_results"), 5000);
+  EXPECT_EQ(StoredResults(), 5000);
+  EXPECT_EQ(Count(*store_, "SELECT COUNT(*) FROM check_result_blocks"), 5 * 168);
 }
 
 TEST_P(HealthTargetsConformance, RollupsMergeWhenAMinuteIsWrittenTwice) {
@@ -371,19 +440,86 @@ TEST_P(HealthTargetsConformance, SummariesUseWholeHoursAndEdgeMinutesOnly) {
 TEST_P(HealthTargetsConformance, PruneHealthDeletesInBatches) {
   std::vector<ResultRecord> old_results;
   for (int i = 0; i < 12'000; ++i) {
-    old_results.push_back(Result(catalog_[i % 4].name, 0, kStart + std::chrono::milliseconds(i), true));
+    // Hours apart, so each is a block of its own (kMaxBlockSpanMs): 12,000
+    // blocks, twelve of PruneHealth's batches.
+    old_results.push_back(Result(catalog_[i % 4].name, 0, kStart - std::chrono::hours(i), true));
   }
   Record(old_results);
   Record({Result("api", 0, kStart + 1h, true)});
+  // One block across the cut: it goes when its newest result is old too.
+  Record({Result("web", 0, kStart + 29min, true), Result("web", 0, kStart + 31min, true)});
   Rollup({Delta("api", kHour0, 1, 0), Delta("api", kHour0 + 2h, 1, 0)});
   auto report = health().PruneHealth(kStart + 30min, kHour0 + 1h, kHour0 + 1h);
   ASSERT_TRUE(report) << report.error().ToString();
   EXPECT_EQ(report->results, 12'000);
   EXPECT_EQ(report->minute_rollups, 1);
   EXPECT_EQ(report->hour_rollups, 1);
-  EXPECT_EQ(Count(*store_, "SELECT COUNT(*) FROM check_results"), 1);
+  EXPECT_EQ(StoredResults(), 3);
+  auto later = health().PruneHealth(kStart + 32min, kHour0 + 1h, kHour0 + 1h);
+  ASSERT_TRUE(later);
+  EXPECT_EQ(later->results, 2);
   EXPECT_EQ(Count(*store_, "SELECT COUNT(*) FROM rollups_minute"), 1);
   EXPECT_EQ(Count(*store_, "SELECT COUNT(*) FROM rollups_hour"), 1);
+  EXPECT_EQ(StoredResults(), 1);
+}
+
+// A database written by 009's schema keeps its results: 010 copies each row
+// into a block of one, empties check_results (kept for a previous release
+// during a rolling upgrade), and the reads see the results as before.
+TEST_P(StoreConformance, ResultBlocksMigrationCopiesAPopulatedVersion9Database) {
+  const auto all = EmbeddedMigrations();
+  ASSERT_GE(all.size(), 10u);
+  ASSERT_EQ(all[9].name, "result_blocks");
+  auto v9 = ApplyMigrations(store_->database(), all.first(9), clock_);
+  ASSERT_TRUE(v9) << v9.error().ToString();
+  ASSERT_TRUE(store_->environments().Sync(Envs({{"production", true}}), actor_, ""));
+  ASSERT_TRUE(store_->health().SyncTargets({Target("api")}, actor_, ""));
+  const int64_t at = core::ToUnixMillis(kStart);
+  auto old = store_->database().Write([&](Tx& tx) -> core::Result<void> {
+    auto id = tx.Query("SELECT id FROM targets WHERE name = 'api'");
+    if (!id) return id.error();
+    const Value tid = id->front()[0];
+    auto r = tx.Exec(
+        "INSERT INTO check_results (target_id, check_index, at, ok, latency_us, dns_us, connect_us, "
+        "tls_us, first_byte_us, http_status, certificate_days, error) VALUES "
+        "(?, 0, ?, 1, 5834, 12, 212, 3400, 1490, 200, 41, NULL), "
+        "(?, 0, ?, 0, 391, NULL, NULL, NULL, NULL, NULL, NULL, ?), "
+        "(?, -1, ?, 0, 0, NULL, NULL, NULL, NULL, NULL, -3, NULL)",
+        {tid, at, tid, at + 10'000, std::string("a \\ b\nc"), tid, at + 20'000});
+    if (!r) return r.error();
+    return core::Ok();
+  });
+  ASSERT_TRUE(old) << old.error().ToString();
+  auto migrated = store_->Migrate();
+  ASSERT_TRUE(migrated) << migrated.error().ToString();
+  EXPECT_EQ(*migrated, KnownSchemaVersion() - 9);
+  EXPECT_EQ(Count(*store_, "SELECT COUNT(*) FROM check_results"), 0);
+  EXPECT_EQ(Count(*store_, "SELECT COUNT(*) FROM check_result_blocks WHERE count = 1"), 3);
+
+  auto page = store_->health().ListResults({.target = "api"});
+  ASSERT_TRUE(page) << page.error().ToString();
+  ASSERT_EQ(page->items.size(), 3u);
+  const core::CheckResult& signal = page->items[0].result;
+  EXPECT_EQ(page->items[0].key.check, -1);
+  EXPECT_EQ(signal.certificate_days, -3);
+  EXPECT_FALSE(signal.timings.dns);
+  const core::CheckResult& refused = page->items[1].result;
+  EXPECT_FALSE(refused.ok);
+  EXPECT_EQ(refused.error, "a \\ b\nc");
+  EXPECT_EQ(refused.http_status, 0);
+  EXPECT_EQ(refused.at, kStart + 10s);
+  const core::CheckResult& first = page->items[2].result;
+  EXPECT_TRUE(first.ok);
+  EXPECT_EQ(first.timings.total, core::Micros(5834));
+  EXPECT_EQ(first.timings.dns, core::Micros(12));
+  EXPECT_EQ(first.timings.connect, core::Micros(212));
+  EXPECT_EQ(first.timings.tls, core::Micros(3400));
+  EXPECT_EQ(first.timings.first_byte, core::Micros(1490));
+  EXPECT_EQ(first.http_status, 200);
+  EXPECT_EQ(first.certificate_days, 41);
+  auto failures = store_->health().ListResults({.target = "api", .ok = false});
+  ASSERT_TRUE(failures);
+  EXPECT_EQ(failures->items.size(), 2u);
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, HealthTargetsConformance,

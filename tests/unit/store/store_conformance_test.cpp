@@ -27,7 +27,8 @@ TEST_P(StoreConformance, MigrateFromEmptyCreatesTheSchema) {
 
   for (const char* table :
        {"environments", "pipelines", "runs", "stages", "deployments", "unmatched_events",
-        "webhook_deliveries", "targets", "check_results", "incidents", "incident_notes",
+        "webhook_deliveries", "targets", "check_results", "check_result_blocks", "incidents",
+        "incident_notes",
         "outbox", "outbox_messages", "outbox_leases", "releases", "checklist_items", "windows",
         "window_bookings", "rollbacks", "audit_events", "users", "api_tokens", "sessions",
         "login_failures", "target_checks", "target_tags", "target_dependencies",

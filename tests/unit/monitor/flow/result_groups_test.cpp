@@ -130,7 +130,7 @@ class ResultGroupsTest : public ::testing::Test {
     ASSERT_TRUE(applied) << applied.error().ToString();
   }
 
-  // Rows of `target` in check_results (optionally only failures).
+  // Stored results of `target` (optionally only failures).
   size_t Stored(const std::string& target, std::optional<bool> ok = std::nullopt) {
     store::ResultQuery q;
     q.target = target;
