@@ -5,7 +5,12 @@
 
 #include <gtest/gtest.h>
 
+#include <array>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/write.hpp>
 #include <ostream>
+#include <string_view>
+#include <thread>
 
 #include "test_servers.h"
 
@@ -229,6 +234,69 @@ TEST_F(HttpProbeTest, BodyUntilCloseIsRead) {
   server_.Set("/eof", HttpReply{.raw = "HTTP/1.0 200 OK\r\n\r\nuntil-close"});
   auto result = Get("/eof", {"body == \"until-close\""});
   EXPECT_TRUE(result.ok) << result.error;
+}
+
+// A request bigger than the socket takes at once: the probe's write goes
+// out in several sends, interleaved with the server (on this thread)
+// reading, and the server gets every byte.
+TEST_F(HttpProbeTest, RequestLargerThanOneSendArrivesWhole) {
+  config::HttpCheck http;
+  http.url = server_.Url("/upload");
+  http.method = "POST";
+  http.body = std::string(900'000, 'b');
+  auto probe = MakeProbe(Check(config::CheckType::kHttp, http));
+  ASSERT_TRUE(probe.has_value());
+  auto result = harness_.Run(**probe);
+  ASSERT_TRUE(result.has_value());
+  EXPECT_TRUE(result->ok) << result->error;
+  const std::string& request = server_.last_request();
+  EXPECT_NE(request.find("Content-Length: 900000\r\n"), std::string::npos);
+  const size_t body = request.find("\r\n\r\n");
+  ASSERT_NE(body, std::string::npos);
+  EXPECT_EQ(request.size() - body - 4, 900'000u);
+  EXPECT_EQ(request.find_first_not_of('b', body + 4), std::string::npos);
+}
+
+// A server on its own thread, as a real one, answers while the probe's
+// loop is still busy with its own calls (the servers above share the
+// probe's thread, so their answers always come on a later turn): every
+// probe of a run of twenty reads the whole answer.
+TEST_F(HttpProbeTest, ServerOnAnotherThreadIsReadEitherWay) {
+  using boost::asio::ip::tcp;
+  boost::asio::io_context server_io;
+  tcp::acceptor acceptor(server_io, tcp::endpoint(boost::asio::ip::make_address("127.0.0.1"), 0));
+  const uint16_t port = acceptor.local_endpoint().port();
+  constexpr int kProbes = 20;
+  std::thread server([&] {
+    for (int i = 0; i < kProbes; ++i) {
+      boost::system::error_code ec;
+      tcp::socket s = acceptor.accept(ec);
+      if (ec) return;
+      std::string request;
+      std::array<char, 1024> buf;
+      while (request.find("\r\n\r\n") == std::string::npos) {
+        const size_t n = s.read_some(boost::asio::buffer(buf), ec);
+        if (ec) break;
+        request.append(buf.data(), n);
+      }
+      boost::asio::write(s, boost::asio::buffer(std::string_view(
+                                "HTTP/1.1 200 OK\r\nContent-Length: 5\r\nConnection: close\r\n\r\nhello")),
+                         ec);
+      s.close(ec);
+    }
+  });
+  auto probe = Make("http://127.0.0.1:" + std::to_string(port) + "/", {"body == \"hello\""});
+  int ok = 0;
+  for (int i = 0; i < kProbes; ++i) {
+    auto result = harness_.Run(*probe);
+    ASSERT_TRUE(result.has_value());
+    EXPECT_TRUE(result->ok) << result->error;
+    EXPECT_EQ(result->http_status, 200);
+    EXPECT_TRUE(result->timings.first_byte.has_value());
+    ok += result->ok ? 1 : 0;
+  }
+  server.join();
+  EXPECT_EQ(ok, kProbes);
 }
 
 struct BadSpec {
