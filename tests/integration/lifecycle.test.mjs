@@ -31,6 +31,16 @@ describe('config reload', () => {
         await sleep(100);
       }
       assert.deepEqual(names, ['development', 'staging', 'staging-2', 'production']);
+      // The store has the new environment before the running config is
+      // swapped (the reload then syncs the catalog): the page follows the
+      // running config, so wait for the reload to have finished.
+      let reloaded = false;
+      for (let i = 0; i < 50 && !reloaded; i++) {
+        const metrics = await (await fetch(`${server.url}/metrics`)).text();
+        reloaded = /^opsdeck_config_reloads_total\{result="success"\} 1$/m.test(metrics);
+        if (!reloaded) await sleep(100);
+      }
+      assert.ok(reloaded, 'reload finished');
       const page = await (await fetch(`${server.url}/`)).text();
       assert.ok(page.indexOf('staging-2') > page.indexOf('>staging<') || page.includes('staging-2'));
 
