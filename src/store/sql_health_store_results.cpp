@@ -206,9 +206,10 @@ core::Result<Page<ResultRow>> SqlHealthStore::ListResults(const ResultQuery& que
     filters.emplace_back(*from_ms);
   }
   if (query.ok) sql += *query.ok ? " AND b.failures < b.count" : " AND b.failures > 0";
-  const std::string first_sql = sql + " ORDER BY b.last_at DESC, b.id DESC LIMIT ?";
+  constexpr std::string_view kNewestFirst = " ORDER BY b.last_at DESC, b.id DESC LIMIT ?";
+  const std::string first_sql = sql + std::string(kNewestFirst);
   const std::string more_sql =
-      sql + " AND (b.last_at < ? OR (b.last_at = ? AND b.id < ?)) ORDER BY b.last_at DESC, b.id DESC LIMIT ?";
+      sql + " AND (b.last_at < ? OR (b.last_at = ? AND b.id < ?))" + std::string(kNewestFirst);
   // Blocks per query: one result of each usually passes the filters.
   const int64_t batch = limit + 1;
 
@@ -264,9 +265,8 @@ core::Result<Page<ResultRow>> SqlHealthStore::ListResults(const ResultQuery& que
         if (got->size() < static_cast<size_t>(batch)) break;
         const Row& last = got->back();
         floor = {IntOr(last[4], 0), IntOr(last[0], 0)};
-        const int64_t floor_at = floor->first;
         const auto newer = std::count_if(kept.begin(), kept.end(), [&](const ResultRow& r) {
-          return core::ToUnixMillis(r.result.at) > floor_at;
+          return core::ToUnixMillis(r.result.at) > floor->first;
         });
         if (static_cast<size_t>(newer) >= wanted) break;
       }
